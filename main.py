@@ -1,0 +1,3 @@
+from mentor_desk.cli import main
+
+raise SystemExit(main())

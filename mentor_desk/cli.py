@@ -1,0 +1,180 @@
+"""The command line: ``mentor-desk [--db PATH] VERB ...``; no verb opens the window.
+
+Errors print one line starting ``error:`` on stderr (a document's problems
+follow, one a line) and exit 2, having written nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from mentor_desk import __version__, paths
+from mentor_desk.errors import DocumentError, KnownError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(KnownError):
+    """Bad arguments on the command line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as ``error:`` and exit 2, like every error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mentor-desk",
+        description=(
+            "Mentor Desk: build a management mentoring program in five steps -- business case, "
+            "buy-in, leaders, design, launch -- kept in one local SQLite file. "
+            "Without a command, opens the window."
+        ),
+        epilog=(
+            "PROGRAM is a program's id or exact name (see `list`). The file is --db PATH, else "
+            f"${paths.DB_ENV}, else mentor-desk.db in your data folder. Errors print one line "
+            "starting 'error:' and exit 2."
+        ),
+    )
+    parser.add_argument("--db", metavar="PATH", help="the program file to use")
+    parser.add_argument("--version", action="version", version=f"mentor-desk {__version__}")
+    verbs = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
+
+    def verb(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        sub = verbs.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    verb("list", "list the programs: id, name, organization (tab-separated)", _cmd_list)
+
+    sub = verb("import", "add a program from a program document (JSON); prints its id", _cmd_import)
+    sub.add_argument("file", metavar="FILE.json", help="the program document")
+    sub.add_argument(
+        "--rename", metavar="NAME", help="store the program under this name instead"
+    )
+
+    sub = verb("dump", "write a program as a program document (JSON)", _cmd_dump)
+    sub.add_argument("program", metavar="PROGRAM")
+    sub.add_argument("-o", "--output", metavar="FILE.json", help="write to a file instead of stdout")
+
+    verb("demo", "load the example program (Northwind Components)", _cmd_demo)
+
+    sub = verb(
+        "check",
+        "check a program against the method's rules; exit 1 when any error-level finding",
+        _cmd_check,
+    )
+    sub.add_argument("program", metavar="PROGRAM")
+    sub.add_argument("--today", type=_date_arg, metavar="YYYY-MM-DD", help="check as of this date")
+    sub.add_argument("--json", action="store_true", help="print the findings as JSON")
+    return parser
+
+
+def _open(args: argparse.Namespace, *, readonly: bool = False):  # noqa: ANN202
+    from mentor_desk import services
+
+    return services.open_file(paths.resolve_db_path(args.db), readonly=readonly)
+
+
+def _open_for_reading(args: argparse.Namespace):  # noqa: ANN202
+    """Open to read: read-only when another process holds the file for writing."""
+    from mentor_desk import services
+    from mentor_desk.errors import DatabaseInUseError
+
+    path = paths.resolve_db_path(args.db)
+    try:
+        return services.open_file(path)
+    except DatabaseInUseError:
+        return services.open_file(path, readonly=True)
+
+
+def _write_output(output: str | None, text: str) -> None:
+    from mentor_desk import services
+
+    if output:
+        services.write_atomically(Path(output), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from mentor_desk import services
+
+    with _open_for_reading(args) as pf:
+        for p in services.list_programs(pf):
+            print(f"{p.id}\t{_one_line(p.name)}\t{_one_line(p.organization)}")
+    return EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from mentor_desk import services
+
+    with _open(args) as pf:
+        program_id = services.import_file(pf, path=Path(args.file), rename=args.rename)
+    print(program_id)
+    return EXIT_OK
+
+
+def _cmd_dump(args: argparse.Namespace) -> int:
+    from mentor_desk import services
+
+    with _open_for_reading(args) as pf:
+        text = services.dump_program(pf, ref=args.program)
+    _write_output(args.output, text)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from mentor_desk import services
+
+    with _open(args) as pf:
+        program_id = services.load_demo(pf)
+    print(program_id)
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    raise UsageError("check is not built yet")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.verb is None:
+            from mentor_desk import app
+
+            return app.run_gui(args.db)
+        return args.handler(args)
+    except DocumentError as exc:
+        print(f"error: {exc.summary}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    except KnownError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR

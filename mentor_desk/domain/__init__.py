@@ -1,0 +1,1 @@
+"""The domain: the program document as dataclasses and the method's rules (no Qt, no SQL)."""

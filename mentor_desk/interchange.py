@@ -1,0 +1,356 @@
+"""The program document (JSON) to and from the domain, validated against its schema.
+
+``read_document`` checks a parsed document against the project's copy of
+``program.schema.json`` and against the references the schema cannot express,
+and lists every problem with its JSON path; ``program_to_document`` writes a
+program back in the same shape, so that import then dump gives the document
+back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mentor_desk.domain import model as m
+from mentor_desk.errors import DocumentError
+
+FORMAT = "mentor-desk/program"
+VERSION = 1
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The program document schema shipped with the package."""
+    text = resources.files("mentor_desk").joinpath("program.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema  # imported when a document is read, not at start-up
+
+    cls = jsonschema.validators.validator_for(schema())
+    return cls(schema(), format_checker=cls.FORMAT_CHECKER)
+
+
+def _json_path(parts: Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+def _schema_message(error: Any) -> str:
+    """A jsonschema error in words a user can act on, without dumping huge values."""
+    value = error.instance
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    validator = error.validator
+    if validator == "enum":
+        return f"{shown} is not one of {', '.join(repr(v) for v in error.validator_value)}"
+    if validator == "maxLength":
+        return f"text of {len(value):,} characters is longer than the {error.validator_value:,} allowed"
+    if validator == "minLength":
+        return "must not be empty"
+    if validator == "required":
+        return error.message.replace(" is a required property", " is required")
+    if validator == "additionalProperties":
+        return error.message
+    if validator == "format":
+        return f"{shown} is not a valid {error.validator_value}"
+    if validator == "pattern":
+        return f"{shown} does not have the form {error.validator_value}"
+    if validator == "type":
+        return f"{shown} is not of type {error.validator_value}"
+    if validator == "const":
+        return f"{shown} should be {error.validator_value!r}"
+    if validator in ("minimum", "maximum"):
+        word = "less" if validator == "minimum" else "greater"
+        return f"{shown} is {word} than the {validator} {error.validator_value}"
+    return error.message if len(error.message) < 200 else f"{shown}: fails {validator}"
+
+
+def parse_json(text: str | bytes, source: str) -> Any:
+    """Parse JSON text, or raise DocumentError naming the line and column."""
+    try:
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"{source} is not a program document", [f"not UTF-8 text: {exc}"]) from exc
+    except json.JSONDecodeError as exc:
+        raise DocumentError(
+            f"{source} is not a program document",
+            [f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"],
+        ) from exc
+
+
+def read_document(doc: Any, source: str = "the document") -> m.Program:
+    """Validate a parsed program document and build the Program; DocumentError lists problems."""
+    problems = [
+        f"{_json_path(err.absolute_path)}: {_schema_message(err)}"
+        for err in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    if problems:
+        raise DocumentError(f"{source} is not a valid program document:", problems)
+    program = _program_from_json(doc["program"])
+    problems = reference_problems(program)
+    if problems:
+        raise DocumentError(f"{source} has references that do not resolve:", problems)
+    return program
+
+
+def reference_problems(program: m.Program) -> list[str]:
+    """What the schema cannot check: unique names and references between lists."""
+    problems: list[str] = []
+
+    def duplicates(items: list[Any], attr: str, path: str) -> None:
+        seen: dict[Any, int] = {}
+        for i, item in enumerate(items):
+            key = attr(item) if callable(attr) else getattr(item, attr)
+            if key in seen:
+                problems.append(
+                    f"program.{path}[{i}]: {_shown(key)} repeats program.{path}[{seen[key]}]"
+                )
+            else:
+                seen[key] = i
+
+    duplicates(program.stakeholders, "name", "stakeholders")
+    duplicates(
+        program.participants,
+        lambda p: (p.name, p.email or ""),  # type: ignore[arg-type]
+        "participants",
+    )
+    goals = program.business_case.goals
+    metrics = [(i, g.metric) for i, g in enumerate(goals) if g.metric]
+    seen_metric: dict[str, int] = {}
+    for i, metric in metrics:
+        if metric.name in seen_metric:
+            problems.append(
+                f"program.business_case.goals[{i}].metric.name: {_shown(metric.name)} is also "
+                f"the metric of goals[{seen_metric[metric.name]}]; metric names must be unique"
+            )
+        else:
+            seen_metric[metric.name] = i
+
+    stakeholders = {s.name for s in program.stakeholders}
+    name_count = Counter(p.name for p in program.participants)
+
+    def participant(path: str, name: str) -> None:
+        if name_count[name] == 0:
+            problems.append(f"program.{path}: {_shown(name)} is not a participant")
+        elif name_count[name] > 1:
+            problems.append(
+                f"program.{path}: {_shown(name)} names {name_count[name]} participants; "
+                "give them distinct names"
+            )
+
+    for i, pair in enumerate(program.pairs):
+        participant(f"pairs[{i}].mentor", pair.mentor)
+        participant(f"pairs[{i}].mentee", pair.mentee)
+    for i, goal in enumerate(program.development_goals):
+        participant(f"development_goals[{i}].participant", goal.participant)
+    for i, meas in enumerate(program.measurements):
+        if meas.metric not in seen_metric:
+            problems.append(
+                f"program.measurements[{i}].metric: {_shown(meas.metric)} is not the name of a goal's metric"
+            )
+    for i, benefit in enumerate(program.benefits):
+        if benefit.stakeholder is not None and benefit.stakeholder not in stakeholders:
+            problems.append(
+                f"program.benefits[{i}].stakeholder: {_shown(benefit.stakeholder)} is not a stakeholder"
+            )
+    for i, meeting in enumerate(program.pitch_meetings):
+        for j, name in enumerate(meeting.attendees):
+            if name not in stakeholders:
+                problems.append(
+                    f"program.pitch_meetings[{i}].attendees[{j}]: {_shown(name)} is not a stakeholder"
+                )
+        for name, count in Counter(meeting.attendees).items():
+            if count > 1:
+                problems.append(
+                    f"program.pitch_meetings[{i}].attendees: {_shown(name)} is listed {count} times"
+                )
+    return problems
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ----- JSON -> domain --------------------------------------------------------
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _build(cls: type, data: dict[str, Any], dates: tuple[str, ...] = (), **extra: Any) -> Any:
+    values = dict(data)
+    for key in dates:
+        if key in values:
+            values[key] = _date(values[key])
+    values.update(extra)
+    return cls(**values)
+
+
+def _program_from_json(p: dict[str, Any]) -> m.Program:
+    bc = p.get("business_case", {})
+    design = p.get("design", {})
+    goals = []
+    for g in bc.get("goals", []):
+        metric = g.get("metric")
+        goals.append(
+            _build(
+                m.Goal,
+                {k: v for k, v in g.items() if k != "metric"},
+                metric=_build(m.Metric, metric, ("due",)) if metric is not None else None,
+            )
+        )
+    adviser = p.get("adviser_review")
+    return m.Program(
+        name=p["name"],
+        organization=p["organization"],
+        org_size=p["org_size"],
+        focus=p.get("focus"),
+        currency=p.get("currency"),
+        manager=_build(m.Person, p["manager"]) if "manager" in p else None,
+        business_case=m.BusinessCase(
+            summary=bc.get("summary"),
+            goals=goals,
+            costs=[_build(m.Cost, c) for c in bc.get("costs", [])],
+            target_groups=[_build(m.TargetGroup, t) for t in bc.get("target_groups", [])],
+        ),
+        stakeholders=[
+            _build(m.Stakeholder, s, ("last_contact",)) for s in p.get("stakeholders", [])
+        ],
+        benefits=[_build(m.Benefit, b) for b in p.get("benefits", [])],
+        pitch_meetings=[
+            _build(m.PitchMeeting, pm, ("date",)) for pm in p.get("pitch_meetings", [])
+        ],
+        adviser_review=_build(m.AdviserReview, adviser, ("date",)) if adviser is not None else None,
+        design=m.Design(
+            **{
+                k: (_date(v) if k.endswith("_on") else v)
+                for k, v in design.items()
+                if k not in ("roles", "procedures", "competencies", "trainings", "communications")
+            },
+            roles=[_build(m.Role, r) for r in design.get("roles", [])],
+            procedures=[_build(m.Procedure, r) for r in design.get("procedures", [])],
+            competencies=[_build(m.Competency, r) for r in design.get("competencies", [])],
+            trainings=[_build(m.Training, r, ("date",)) for r in design.get("trainings", [])],
+            communications=[
+                _build(m.Communication, r, ("date",)) for r in design.get("communications", [])
+            ],
+        ),
+        participants=[
+            _build(m.Participant, x, ("joined_on", "left_on")) for x in p.get("participants", [])
+        ],
+        pairs=[
+            _build(m.Pair, x, ("started_on", "ended_on", "last_met_on")) for x in p.get("pairs", [])
+        ],
+        development_goals=[
+            _build(
+                m.DevelopmentGoal,
+                {k: v for k, v in x.items() if k != "evaluations"},
+                ("set_on",),
+                evaluations=[_build(m.Evaluation, e, ("date",)) for e in x.get("evaluations", [])],
+            )
+            for x in p.get("development_goals", [])
+        ],
+        measurements=[_build(m.Measurement, x, ("date",)) for x in p.get("measurements", [])],
+        surveys=[_build(m.Survey, x, ("date",)) for x in p.get("surveys", [])],
+        ideas=[_build(m.Idea, x, ("found_on", "cascaded_on")) for x in p.get("ideas", [])],
+        journal=[_build(m.JournalEntry, x, ("date",)) for x in p.get("journal", [])],
+    )
+
+
+# ----- domain -> JSON --------------------------------------------------------
+
+
+def _obj(item: Any, order: tuple[str, ...], **nested: Any) -> dict[str, Any]:
+    """A dict of the item's given fields in schema order; empty lists and None left out."""
+    out: dict[str, Any] = {}
+    for key in order:
+        value = nested[key] if key in nested else getattr(item, key)
+        if value is None or (isinstance(value, (list, dict)) and not value):
+            continue
+        out[key] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
+
+
+def _field_order(name: str) -> tuple[str, ...]:
+    return tuple(schema()["$defs"][name]["properties"])
+
+
+def program_to_document(program: m.Program) -> dict[str, Any]:
+    """The whole program as a program document (a JSON-ready dict)."""
+    o = _field_order
+    bc = program.business_case
+    d = program.design
+
+    def items(name: str, values: list[Any], **nested: Callable[[Any], Any]) -> list[dict[str, Any]]:
+        return [_obj(v, o(name), **{k: f(v) for k, f in nested.items()}) for v in values]
+
+    business_case = _obj(
+        bc,
+        o("business_case"),
+        goals=items("goal", bc.goals, metric=lambda g: _obj(g.metric, o("metric")) if g.metric else None),
+        costs=items("cost", bc.costs),
+        target_groups=items("target_group", bc.target_groups),
+    )
+    design = _obj(
+        d,
+        o("design"),
+        roles=items("role", d.roles),
+        procedures=items("procedure", d.procedures),
+        competencies=items("competency", d.competencies),
+        trainings=items("training", d.trainings),
+        communications=items("communication", d.communications),
+    )
+    body = _obj(
+        program,
+        o("program"),
+        manager=_obj(program.manager, o("person")) if program.manager else None,
+        business_case=business_case,
+        stakeholders=items("stakeholder", program.stakeholders),
+        benefits=items("benefit", program.benefits),
+        pitch_meetings=items("pitch_meeting", program.pitch_meetings),
+        adviser_review=(
+            _obj(program.adviser_review, o("adviser_review"))
+            if program.adviser_review is not None
+            else None
+        ),
+        design=design,
+        participants=items("participant", program.participants),
+        pairs=items("pair", program.pairs),
+        development_goals=[
+            _obj(
+                g,
+                o("development_goal"),
+                evaluations=[
+                    _obj(e, ("date", "by", "rating", "business_result", "behavior_change"))
+                    for e in g.evaluations
+                ],
+            )
+            for g in program.development_goals
+        ],
+        measurements=items("measurement", program.measurements),
+        surveys=items("survey", program.surveys),
+        ideas=items("idea", program.ideas),
+        journal=items("journal_entry", program.journal),
+    )
+    if program.adviser_review is not None and "adviser_review" not in body:
+        body["adviser_review"] = {}
+    return {"format": FORMAT, "version": VERSION, "program": body}
+
+
+def document_text(program: m.Program) -> str:
+    """The program document as UTF-8 JSON text, indented, with a final newline."""
+    return json.dumps(program_to_document(program), ensure_ascii=False, indent=2) + "\n"

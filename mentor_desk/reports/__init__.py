@@ -1,0 +1,1 @@
+"""Reports: the PDF documents (ReportLab, no Qt)."""

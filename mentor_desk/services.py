@@ -1,0 +1,350 @@
+"""Use cases: each validates, writes in one transaction, and says what changed.
+
+The command line and the window call these; neither touches the store's
+tables. Every function takes keyword arguments after the program file so that
+a call reads as a sentence, and returns what Undo and the views need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mentor_desk import interchange
+from mentor_desk.domain import model as m
+from mentor_desk.errors import ConflictError, DocumentError, KnownError
+from mentor_desk.store.database import ProgramFile, open_program_file
+from mentor_desk.store.repository import COLLECTIONS, PROGRAM_FIELDS, Repository, Snapshot
+
+DEMO_RESOURCE = "northwind.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One committed edit: enough to redraw what shows it and to reverse it.
+
+    ``collection`` is "program" for a program-level field (``field`` then is a
+    dotted document path such as "design.launch_on"), else a collection name
+    of ``repository.COLLECTIONS``; ``item_id`` is the row concerned.
+    """
+
+    program_id: int
+    collection: str
+    item_id: int | None
+    field: str | None
+    old: Any = None
+    new: Any = None
+
+
+def open_file(path: Path, *, readonly: bool = False) -> ProgramFile:
+    """Open a program file (see ``store.database.open_program_file``)."""
+    return open_program_file(path, readonly=readonly)
+
+
+def repo(pf: ProgramFile) -> Repository:
+    return Repository(pf.db)
+
+
+# ----- programs whole ---------------------------------------------------------
+
+
+def list_programs(pf: ProgramFile, *, query: str = "") -> list[m.ProgramSummary]:
+    return repo(pf).list_programs(query)
+
+
+def find_program(pf: ProgramFile, ref: str | int) -> m.ProgramSummary:
+    return repo(pf).find_program(ref)
+
+
+def load_program(pf: ProgramFile, ref: str | int) -> m.Program:
+    r = repo(pf)
+    return r.load_program(r.find_program(ref).id)
+
+
+def add_program(pf: ProgramFile, *, program: m.Program) -> int:
+    """Store a new program, refusing a name already in the file."""
+    problems = interchange.reference_problems(program)
+    if problems:
+        raise DocumentError("the program has references that do not resolve:", problems)
+    with pf.transaction():
+        return repo(pf).insert_program(program)
+
+
+def import_document(pf: ProgramFile, *, document: Any, source: str, rename: str | None = None) -> int:
+    """Validate and store a program document; one transaction, all or nothing."""
+    program = interchange.read_document(document, source)
+    if rename is not None:
+        validate_value("program", "name", rename)
+        program.name = rename
+    if repo(pf).program_name_exists(program.name):
+        raise ConflictError(
+            f"a program named {program.name!r} is already in this file; "
+            "import it under another name with --rename NEW-NAME"
+        )
+    with pf.transaction():
+        return repo(pf).insert_program(program)
+
+
+def import_file(pf: ProgramFile, *, path: Path, rename: str | None = None) -> int:
+    """Import a program document from a JSON file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise KnownError(f"cannot read {path}: {exc.strerror}") from exc
+    document = interchange.parse_json(data, str(path))
+    return import_document(pf, document=document, source=str(path), rename=rename)
+
+
+def dump_program(pf: ProgramFile, *, ref: str | int) -> str:
+    """The program document of one program, as JSON text."""
+    return interchange.document_text(load_program(pf, ref))
+
+
+def demo_document() -> Any:
+    text = resources.files("mentor_desk").joinpath(DEMO_RESOURCE).read_text("utf-8")
+    return interchange.parse_json(text, DEMO_RESOURCE)
+
+
+def load_demo(pf: ProgramFile) -> int:
+    """Add the Northwind example program; refused if it is already in the file."""
+    document = demo_document()
+    name = document["program"]["name"]
+    if repo(pf).program_name_exists(name):
+        existing = repo(pf).find_program(name)
+        raise ConflictError(f"the example program {name!r} is already in this file (id {existing.id})")
+    return import_document(pf, document=document, source="the example program")
+
+
+def rename_program(pf: ProgramFile, *, program_id: int, name: str) -> Change:
+    return edit_program_field(pf, program_id=program_id, path="name", value=name)
+
+
+def duplicate_program(pf: ProgramFile, *, program_id: int, name: str) -> int:
+    """Copy a program under a new name (a template for the next client)."""
+    validate_value("program", "name", name)
+    program = repo(pf).load_program(program_id)
+    program.name = name
+    with pf.transaction():
+        return repo(pf).insert_program(program)
+
+
+def delete_program(pf: ProgramFile, *, program_id: int) -> Snapshot:
+    """Delete a program and all it holds; returns what ``restore`` puts back."""
+    with pf.transaction():
+        return repo(pf).delete_program(program_id)
+
+
+def restore(pf: ProgramFile, *, snapshot: Snapshot) -> None:
+    """Undo a delete: put the rows back with their ids."""
+    with pf.transaction():
+        repo(pf).restore(snapshot)
+
+
+def set_current_step(pf: ProgramFile, *, program_id: int, step: m.Step) -> None:
+    with pf.transaction():
+        repo(pf).set_current_step(program_id, step.value)
+
+
+def current_step(pf: ProgramFile, *, program_id: int) -> m.Step:
+    value = repo(pf).program_state(program_id)["current_step"]
+    return m.Step(value) if value in m.Step._value2member_map_ else m.Step.BUSINESS_CASE
+
+
+# ----- one edit at a time -----------------------------------------------------
+
+
+def edit_program_field(pf: ProgramFile, *, program_id: int, path: str, value: Any) -> Change:
+    """Set a program-level field such as "focus" or "design.launch_on"."""
+    validate_value("program", path, value)
+    with pf.transaction():
+        old = repo(pf).update_program_field(program_id, path, value)
+    return Change(program_id, "program", program_id, path, old, value)
+
+
+def edit_item_field(
+    pf: ProgramFile, *, collection: str, item_id: int, field: str, value: Any
+) -> Change:
+    """Set one field of one item, e.g. a stakeholder's views."""
+    validate_value(collection, field, value)
+    r = repo(pf)
+    with pf.transaction():
+        program_id = r.program_of(collection, item_id)
+        old = r.update_item_field(collection, item_id, field, value)
+    return Change(program_id, collection, item_id, field, old, value)
+
+
+def set_skills(pf: ProgramFile, *, participant_id: int, skills: list[str]) -> Change:
+    for skill in skills:
+        _check_length("skill", skill, 1, m.MAX_SKILL)
+    r = repo(pf)
+    with pf.transaction():
+        program_id = r.program_of("participants", participant_id)
+        old = r.set_skills(participant_id, skills)
+        r.touch(program_id)
+    return Change(program_id, "participants", participant_id, "skills", old, list(skills))
+
+
+def set_attendees(pf: ProgramFile, *, meeting_id: int, names: list[str]) -> Change:
+    r = repo(pf)
+    with pf.transaction():
+        program_id = r.program_of("pitch_meetings", meeting_id)
+        old = r.set_attendees(meeting_id, names)
+        r.touch(program_id)
+    return Change(program_id, "pitch_meetings", meeting_id, "attendees", old, list(names))
+
+
+def add_item(
+    pf: ProgramFile,
+    *,
+    program_id: int,
+    collection: str,
+    item: Any,
+    parent_id: int | None = None,
+    position: int | None = None,
+) -> Change:
+    """Add one item (a stakeholder, a cost line...) to a program's list."""
+    for col in COLLECTIONS[collection].columns:
+        validate_value(collection, col.field, getattr(item, col.field))
+    with pf.transaction():
+        new_id = repo(pf).insert_item(
+            program_id, collection, item, parent_id=parent_id, position=position
+        )
+    return Change(program_id, collection, new_id, None, None, item)
+
+
+def remove_item(pf: ProgramFile, *, collection: str, item_id: int) -> tuple[Change, Snapshot]:
+    """Delete one item and what depends on it; the snapshot undoes it."""
+    r = repo(pf)
+    with pf.transaction():
+        program_id = r.program_of(collection, item_id)
+        snapshot = r.delete_item(collection, item_id)
+    return Change(program_id, collection, item_id, None), snapshot
+
+
+# ----- values checked where they are typed -----------------------------------
+
+_COLLECTION_DEFS = {
+    "goals": "goal",
+    "metrics": "metric",
+    "costs": "cost",
+    "target_groups": "target_group",
+    "stakeholders": "stakeholder",
+    "benefits": "benefit",
+    "pitch_meetings": "pitch_meeting",
+    "roles": "role",
+    "procedures": "procedure",
+    "competencies": "competency",
+    "trainings": "training",
+    "communications": "communication",
+    "participants": "participant",
+    "pairs": "pair",
+    "development_goals": "development_goal",
+    "measurements": "measurement",
+    "surveys": "survey",
+    "ideas": "idea",
+    "journal": "journal_entry",
+}
+
+
+def field_schema(collection: str, field: str) -> dict[str, Any]:
+    """The schema of one field (``$ref`` resolved), for validation and input widgets."""
+    defs = interchange.schema()["$defs"]
+    if collection == "program":
+        head, _, rest = field.rpartition(".")
+        owner = {
+            "": "program",
+            "manager": "person",
+            "business_case": "business_case",
+            "adviser_review": "adviser_review",
+            "design": "design",
+        }[head]
+        prop = defs[owner]["properties"][rest]
+    elif collection == "evaluations":
+        prop = defs["development_goal"]["properties"]["evaluations"]["items"]["properties"][field]
+    else:
+        prop = defs[_COLLECTION_DEFS[collection]]["properties"][field]
+    while "$ref" in prop:
+        prop = {**defs[prop["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in prop.items() if k != "$ref"}}
+    return prop
+
+
+def _check_length(label: str, value: str, low: int, high: int) -> None:
+    if len(value) < low:
+        raise ConflictError(f"{label} cannot be empty")
+    if len(value) > high:
+        raise ConflictError(
+            f"{label} is {len(value):,} characters long; at most {high:,} are allowed"
+        )
+
+
+def validate_value(collection: str, field: str, value: Any) -> None:
+    """Refuse a value its field cannot hold, with a message naming the field."""
+    if collection == "program" and field not in PROGRAM_FIELDS:
+        raise KeyError(field)
+    prop = field_schema(collection, field)
+    label = field.rsplit(".", 1)[-1].replace("_", " ")
+    if value is None:
+        required = _required(collection, field)
+        if required:
+            raise ConflictError(f"{label} cannot be empty")
+        return
+    if isinstance(value, dt.date):
+        return
+    if "enum" in prop and value not in prop["enum"]:
+        raise ConflictError(f"{value!r} is not a valid {label}: choose one of {', '.join(prop['enum'])}")
+    if isinstance(value, str):
+        if "pattern" in prop and "date" not in prop.get("format", ""):
+            import re
+
+            if not re.fullmatch(prop["pattern"].strip("^$"), value):
+                raise ConflictError(f"{value!r} is not a valid {label}")
+        _check_length(label, value, prop.get("minLength", 0), prop.get("maxLength", 10**9))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in prop and value < prop["minimum"]:
+            raise ConflictError(f"{label} must be at least {prop['minimum']}")
+        if "maximum" in prop and value > prop["maximum"]:
+            raise ConflictError(f"{label} must be at most {prop['maximum']}")
+
+
+def _required(collection: str, field: str) -> bool:
+    defs = interchange.schema()["$defs"]
+    if collection == "program":
+        return field in ("name", "organization", "org_size", "manager.name")
+    if collection == "evaluations":
+        owner = defs["development_goal"]["properties"]["evaluations"]["items"]
+    else:
+        owner = defs[_COLLECTION_DEFS[collection]]
+    return field in owner.get("required", ())
+
+
+# ----- writing files ----------------------------------------------------------
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    A full disk or a read-only folder leaves any earlier file as it was.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise KnownError(f"cannot write {path}: {exc.strerror}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise KnownError(f"cannot write {path}: {exc.strerror}; any earlier file is unchanged") from exc

@@ -1,0 +1,331 @@
+"""Opening the program file: checks, pragmas, the writer's lock, backups, migrations.
+
+A file is looked at read-only before anything writes to it, so that a file
+that is not ours, is damaged or comes from a newer Mentor Desk is refused
+with one clear line and left byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from mentor_desk.errors import DatabaseFileError, DatabaseInUseError, DiskFullError
+from mentor_desk.store import migrations as schema
+
+APPLICATION_ID = schema.APPLICATION_ID
+SQLITE_HEADER = b"SQLite format 3\x00"
+BACKUP_DIR_SUFFIX = ".backups"
+BACKUPS_KEPT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What a read-only look at a file found."""
+
+    exists: bool
+    empty: bool  # a new, blank or zero-length file that we may initialise
+    version: int  # our schema version recorded in the file, 0 if new
+
+
+def inspect_file(path: Path) -> FileState:
+    """Look at ``path`` without changing it; raise DatabaseFileError if unusable."""
+    if not path.exists():
+        return FileState(exists=False, empty=True, version=0)
+    if path.is_dir():
+        raise DatabaseFileError(f"{path} is a folder, not a Mentor Desk file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise DatabaseFileError(f"cannot read {path}: {exc.strerror}") from exc
+    if not header:
+        return FileState(exists=True, empty=True, version=0)
+    if not header.startswith(SQLITE_HEADER):
+        raise DatabaseFileError(
+            f"{path} is not a Mentor Desk file (it is not an SQLite database at all)"
+        )
+    if len(header) < 100:
+        raise DatabaseFileError(f"{path} is damaged: the file is truncated")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = [
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        if app_id == 0 and not tables:
+            return FileState(exists=True, empty=True, version=0)
+        if app_id != APPLICATION_ID:
+            raise DatabaseFileError(
+                f"{path} is another application's SQLite database, not a Mentor Desk file"
+            )
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > schema.SCHEMA_VERSION:
+            raise DatabaseFileError(
+                f"{path} was written by a newer Mentor Desk (file version {version}, "
+                f"this version reads up to {schema.SCHEMA_VERSION}); update Mentor Desk to open it"
+            )
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise DatabaseFileError(f"{path} is damaged ({check[0][0]})")
+        return FileState(exists=True, empty=False, version=version)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseFileError(f"{path} is damaged or not a Mentor Desk file ({exc})") from exc
+    finally:
+        conn.close()
+
+
+class WriterLock:
+    """An exclusive advisory lock that says who holds a program file for writing.
+
+    The lock lives on ``<file>.lock`` beside the database, holding the host name
+    and process id of its owner; the operating system releases it when the
+    process ends, however it ends.
+    """
+
+    def __init__(self, db_path: Path):
+        self.path = db_path.with_name(db_path.name + ".lock")
+        self._handle: int | None = None
+
+    def acquire(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DatabaseFileError(
+                f"cannot lock {self.path.with_suffix('')}: {exc.strerror}"
+            ) from exc
+        if not _try_lock(fd):
+            owner = _read_owner(fd)
+            os.close(fd)
+            raise DatabaseInUseError(
+                f"{self.path.name[: -len('.lock')]} is in use by another Mentor Desk "
+                f"({owner}); close it there first"
+            )
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{socket.gethostname()} {os.getpid()}\n".encode())
+        self._handle = fd
+
+    def release(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._handle, 0)
+            _unlock(self._handle)
+            os.close(self._handle)
+            self._handle = None
+
+
+def _read_owner(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 400).decode("utf-8", "replace").split()
+    except OSError:
+        text = []
+    if len(text) >= 2:
+        return f"process {text[1]} on host {text[0]}"
+    return "another process"
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            os.lseek(fd, 1 << 20, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            os.lseek(fd, 1 << 20, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def backup_dir(db_path: Path) -> Path:
+    """Where the automatic backups of a program file are kept."""
+    return db_path.with_name(db_path.name + BACKUP_DIR_SUFFIX)
+
+
+def backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> Path:
+    """Copy the open database with the SQLite backup API; keep the newest few."""
+    folder = backup_dir(db_path)
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{db_path.stem}-{stamp}-{reason}.db"
+    partial = target.with_suffix(".partial")
+    try:
+        dest = sqlite3.connect(partial)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise DatabaseFileError(f"cannot back up {db_path.name} before {reason}: {exc}") from exc
+    for old in list_backups(db_path)[BACKUPS_KEPT:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    """The automatic backups of a program file, newest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+        )
+    else:
+        conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+class ProgramFile:
+    """An open program file: the sqlite-utils ``Database`` and, if writable, its lock.
+
+    Attributes:
+        path: the file's path.
+        db: the sqlite-utils Database over the connection.
+        readonly: True when opened only to read (no lock taken).
+    """
+
+    def __init__(self, path: Path, db: Database, lock: WriterLock | None, readonly: bool):
+        self.path = path
+        self.db = db
+        self._lock = lock
+        self.readonly = readonly
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.conn.close()
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> ProgramFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic change; a full disk becomes a DiskFullError, nothing written."""
+        if self.readonly:
+            raise DatabaseFileError(f"{self.path.name} is open read-only; nothing was changed")
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "full" in message:
+                raise DiskFullError(
+                    f"the disk is full: {self.path.name} was not changed ({message})"
+                ) from exc
+            if "readonly" in message:
+                raise DatabaseFileError(
+                    f"{self.path.name} cannot be written ({message}); nothing was changed"
+                ) from exc
+            raise
+
+
+def open_program_file(path: Path, *, readonly: bool = False) -> ProgramFile:
+    """Open (creating or migrating if needed) a program file.
+
+    Raises DatabaseFileError (or DatabaseInUseError) with one clear line when
+    the file cannot be used; such a file is left exactly as it was.
+    """
+    path = Path(path)
+    state = inspect_file(path)
+    if readonly:
+        if not state.exists or state.empty:
+            raise DatabaseFileError(f"{path} holds no programs yet")
+        if state.version < schema.SCHEMA_VERSION:
+            raise DatabaseFileError(
+                f"{path} is from an older Mentor Desk; open it for writing once to update it"
+            )
+        conn = _connect(path, readonly=True)
+        return ProgramFile(path, Database(conn), None, readonly=True)
+
+    if not path.parent.is_dir():
+        raise DatabaseFileError(f"the folder {path.parent} does not exist")
+    lock = WriterLock(path)
+    lock.acquire()
+    try:
+        conn = _connect(path, readonly=False)
+        db = Database(conn)
+        _prepare(db, path, state)
+    except DatabaseFileError:
+        lock.release()
+        raise
+    except sqlite3.Error as exc:
+        lock.release()
+        raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
+    return ProgramFile(path, db, lock, readonly=False)
+
+
+def _prepare(db: Database, path: Path, state: FileState) -> None:
+    """Set the file up: WAL, identity, and any pending migrations (after a backup)."""
+    conn = db.conn
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            raise DatabaseFileError(f"cannot write {path}: {exc}") from exc
+    pending = schema.migrations.pending(db)
+    if not pending:
+        return
+    if not state.empty:
+        backup(conn, path, f"before-migration-v{state.version}")
+    try:
+        schema.migrations.apply(db)
+    except sqlite3.OperationalError as exc:
+        raise DatabaseFileError(f"cannot update {path} to this version: {exc}") from exc
+
+
+def migrate_to(db: Database, last: str) -> None:
+    """Apply migrations up to and including ``last`` (for tests of old files)."""
+    names = list(schema.MIGRATION_NAMES)
+    later = names[names.index(last) + 1 :]
+    schema.migrations.apply(db, stop_before=later[0] if later else None)
