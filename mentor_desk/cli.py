@@ -81,6 +81,59 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("program", metavar="PROGRAM")
     sub.add_argument("--today", type=_date_arg, metavar="YYYY-MM-DD", help="check as of this date")
     sub.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+    def paper(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--paper", choices=("a4", "letter"), default="a4", help="paper size (default a4)"
+        )
+
+    sub = verb("pitch", "print the pitch packet (PDF) that wins the boss and the peers", _cmd_pitch)
+    sub.add_argument("program", metavar="PROGRAM")
+    sub.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
+    sub.add_argument("--for", dest="for_", metavar="STAKEHOLDER", help="prepare it for this stakeholder")
+    paper(sub)
+
+    sub = verb("stakeholders", "print the stakeholder map (PDF, internal)", _cmd_stakeholders)
+    sub.add_argument("program", metavar="PROGRAM")
+    sub.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
+    paper(sub)
+
+    sub = verb("report", "print the progress report (PDF)", _cmd_report)
+    sub.add_argument("program", metavar="PROGRAM")
+    sub.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
+    sub.add_argument("--today", type=_date_arg, metavar="YYYY-MM-DD", help="report as of this date")
+    paper(sub)
+
+    sub = verb("participants", "participants and pairs as CSV (from an HR export, and back out)", _no_action)
+    actions = sub.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    act = actions.add_parser(
+        "import",
+        help="add or update participants from a CSV file",
+        description="add or update participants from a CSV file (matched by e-mail, else by name)",
+    )
+    act.set_defaults(handler=_cmd_participants_import)
+    act.add_argument("program", metavar="PROGRAM")
+    act.add_argument("file", metavar="FILE.csv")
+    act = actions.add_parser(
+        "export",
+        help="write participants and their pairs as CSV",
+        description="write participants and their pairs as CSV (UTF-8 with BOM)",
+    )
+    act.set_defaults(handler=_cmd_participants_export)
+    act.add_argument("program", metavar="PROGRAM")
+    act.add_argument("-o", "--output", metavar="FILE.csv", required=True)
+
+    sub = verb("calendar", "write the plan's dates as an iCalendar file", _cmd_calendar)
+    sub.add_argument("program", metavar="PROGRAM")
+    sub.add_argument("-o", "--output", metavar="FILE.ics", required=True)
+
+    sub = verb(
+        "match",
+        "propose mentor-mentee pairs: mentor, mentee, score, reasons (tab-separated)",
+        _cmd_match,
+    )
+    sub.add_argument("program", metavar="PROGRAM")
+    sub.add_argument("--apply", action="store_true", help="store the proposals as pairs with status proposed")
     return parser
 
 
@@ -151,8 +204,40 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _no_action(args: argparse.Namespace) -> int:
+    raise UsageError(f"{args.verb} needs an action (see mentor-desk {args.verb} --help)")
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
-    raise UsageError("check is not built yet")
+    raise UsageError("check is not built yet")  # issue #3
+
+
+def _cmd_pitch(args: argparse.Namespace) -> int:
+    raise UsageError("pitch is not built yet")  # issue #5
+
+
+def _cmd_stakeholders(args: argparse.Namespace) -> int:
+    raise UsageError("stakeholders is not built yet")  # issue #5
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    raise UsageError("report is not built yet")  # issue #5
+
+
+def _cmd_participants_import(args: argparse.Namespace) -> int:
+    raise UsageError("participants import is not built yet")  # issue #6
+
+
+def _cmd_participants_export(args: argparse.Namespace) -> int:
+    raise UsageError("participants export is not built yet")  # issue #6
+
+
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    raise UsageError("calendar is not built yet")  # issue #6
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
+    raise UsageError("match is not built yet")  # issue #6
 
 
 def main(argv: Sequence[str] | None = None) -> int:

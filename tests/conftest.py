@@ -1,0 +1,57 @@
+"""Shared fixtures: every test gets its own program file and settings, offscreen."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SHARED = Path(__file__).resolve().parent.parent / "mentor_desk"
+NORTHWIND_PATH = SHARED / "northwind.json"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's real data, settings or database."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("MENTOR_DESK_DB", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A program file path of the test's own (not created yet)."""
+    return tmp_path / "programs.db"
+
+
+@pytest.fixture
+def northwind_doc() -> dict:
+    """A fresh copy of the Northwind example document."""
+    return copy.deepcopy(json.loads(NORTHWIND_PATH.read_text("utf-8")))
+
+
+@pytest.fixture
+def program_file(db_path: Path):
+    """An open, writable program file; closed after the test."""
+    from mentor_desk import services
+
+    pf = services.open_file(db_path)
+    yield pf
+    pf.close()
+
+
+@pytest.fixture
+def northwind(program_file, northwind_doc):
+    """The Northwind example stored in the test's file; yields the loaded Program."""
+    from mentor_desk import services
+
+    program_id = services.import_document(program_file, document=northwind_doc, source="northwind")
+    return services.load_program(program_file, program_id)
