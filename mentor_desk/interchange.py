@@ -56,7 +56,8 @@ def _schema_message(error: Any) -> str:
     if validator == "enum":
         return f"{shown} is not one of {', '.join(repr(v) for v in error.validator_value)}"
     if validator == "maxLength":
-        return f"text of {len(value):,} characters is longer than the {error.validator_value:,} allowed"
+        limit = error.validator_value
+        return f"text of {len(value):,} characters is longer than the {limit:,} allowed"
     if validator == "minLength":
         return "must not be empty"
     if validator == "required":
@@ -82,7 +83,9 @@ def parse_json(text: str | bytes, source: str) -> Any:
     try:
         return json.loads(text)
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"{source} is not a program document", [f"not UTF-8 text: {exc}"]) from exc
+        raise DocumentError(
+            f"{source} is not a program document", [f"not UTF-8 text: {exc}"]
+        ) from exc
     except json.JSONDecodeError as exc:
         raise DocumentError(
             f"{source} is not a program document",
@@ -94,7 +97,9 @@ def read_document(doc: Any, source: str = "the document") -> m.Program:
     """Validate a parsed program document and build the Program; DocumentError lists problems."""
     problems = [
         f"{_json_path(err.absolute_path)}: {_schema_message(err)}"
-        for err in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+        for err in sorted(
+            _validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))
+        )
     ]
     if problems:
         raise DocumentError(f"{source} is not a valid program document:", problems)
@@ -158,18 +163,21 @@ def reference_problems(program: m.Program) -> list[str]:
     for i, meas in enumerate(program.measurements):
         if meas.metric not in seen_metric:
             problems.append(
-                f"program.measurements[{i}].metric: {_shown(meas.metric)} is not the name of a goal's metric"
+                f"program.measurements[{i}].metric: {_shown(meas.metric)} "
+                "is not the name of a goal's metric"
             )
     for i, benefit in enumerate(program.benefits):
         if benefit.stakeholder is not None and benefit.stakeholder not in stakeholders:
             problems.append(
-                f"program.benefits[{i}].stakeholder: {_shown(benefit.stakeholder)} is not a stakeholder"
+                f"program.benefits[{i}].stakeholder: {_shown(benefit.stakeholder)} "
+                "is not a stakeholder"
             )
     for i, meeting in enumerate(program.pitch_meetings):
         for j, name in enumerate(meeting.attendees):
             if name not in stakeholders:
                 problems.append(
-                    f"program.pitch_meetings[{i}].attendees[{j}]: {_shown(name)} is not a stakeholder"
+                    f"program.pitch_meetings[{i}].attendees[{j}]: {_shown(name)} "
+                    "is not a stakeholder"
                 )
         for name, count in Counter(meeting.attendees).items():
             if count > 1:
@@ -301,7 +309,9 @@ def program_to_document(program: m.Program) -> dict[str, Any]:
     business_case = _obj(
         bc,
         o("business_case"),
-        goals=items("goal", bc.goals, metric=lambda g: _obj(g.metric, o("metric")) if g.metric else None),
+        goals=items(
+            "goal", bc.goals, metric=lambda g: _obj(g.metric, o("metric")) if g.metric else None
+        ),
         costs=items("cost", bc.costs),
         target_groups=items("target_group", bc.target_groups),
     )

@@ -62,8 +62,7 @@ def inspect_file(path: Path) -> FileState:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = [
-            row[0]
-            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         ]
         if app_id == 0 and not tables:
             return FileState(exists=True, empty=True, version=0)
@@ -207,9 +206,7 @@ def list_backups(db_path: Path) -> list[Path]:
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
-        )
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
     else:
         conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")

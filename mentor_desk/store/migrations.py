@@ -41,6 +41,7 @@ def _migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Da
 
     return register
 
+
 _INITIAL_SCHEMA = """
 CREATE TABLE programs (
     id INTEGER PRIMARY KEY,
