@@ -954,8 +954,11 @@ class Repository:
             )
             names = [d[0] for d in cur.description]
             found.extend(dict(zip(names, r, strict=True)) for r in cur.fetchall())
-        rows.setdefault(table, []).extend(found)
-        if "id" not in (found[0] if found else {}):
+        kept = rows.setdefault(table, [])
+        seen = {_row_key(r) for r in kept}
+        found = [r for r in found if _row_key(r) not in seen]
+        kept.extend(found)
+        if not found or "id" not in found[0]:
             return
         ids = [r["id"] for r in found]
         for child, child_col, on_delete in self._foreign_children()[table]:
@@ -969,6 +972,11 @@ class Repository:
                         chunk,
                     ):
                         cleared.append((child, child_col, rid, value))
+
+
+def _row_key(row: dict[str, Any]) -> Any:
+    """A row's identity: its id, or all its values for a link table without one."""
+    return row["id"] if "id" in row else tuple(row.values())
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
