@@ -209,7 +209,16 @@ def _no_action(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    raise UsageError("check is not built yet")  # issue #3
+    from mentor_desk import checkreport, services
+    from mentor_desk.domain import rules
+
+    with _open_for_reading(args) as pf:
+        program = services.load_program(pf, args.program)
+    today = args.today or dt.date.today()  # the clock is read here, never inside a rule
+    findings = rules.check(program, today)
+    render = checkreport.as_json if args.json else checkreport.as_text
+    sys.stdout.write(render(program, today, findings))
+    return EXIT_FINDINGS if checkreport.has_errors(findings) else EXIT_OK
 
 
 def _cmd_pitch(args: argparse.Namespace) -> int:
