@@ -144,14 +144,14 @@ def _open(args: argparse.Namespace, *, readonly: bool = False):  # noqa: ANN202
 
 
 def _open_for_reading(args: argparse.Namespace):  # noqa: ANN202
-    """Open to read: read-only when another process holds the file for writing."""
+    """Open to read: read-only when the file is marked so or another process writes it."""
     from mentor_desk import services
-    from mentor_desk.errors import DatabaseInUseError
+    from mentor_desk.errors import DatabaseInUseError, DatabaseReadOnlyError
 
     path = paths.resolve_db_path(args.db)
     try:
         return services.open_file(path)
-    except DatabaseInUseError:
+    except (DatabaseInUseError, DatabaseReadOnlyError):
         return services.open_file(path, readonly=True)
 
 

@@ -20,6 +20,10 @@ class DatabaseInUseError(DatabaseFileError):
     """Another process holds the program file open for writing."""
 
 
+class DatabaseReadOnlyError(DatabaseFileError):
+    """The program file is marked read-only: it can be opened to read, not changed."""
+
+
 class DiskFullError(KnownError):
     """The disk (or the database's size limit) is full; nothing was written."""
 

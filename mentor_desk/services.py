@@ -87,6 +87,7 @@ def import_document(pf: ProgramFile, *, document: Any, source: str, rename: str 
             f"a program named {program.name!r} is already in this file; "
             "import it under another name with --rename NEW-NAME"
         )
+    pf.backup("before-import")
     with pf.transaction():
         return repo(pf).insert_program(program)
 

@@ -18,13 +18,18 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from mentor_desk.errors import DatabaseFileError, DatabaseInUseError, DiskFullError
+from mentor_desk.errors import (
+    DatabaseFileError,
+    DatabaseInUseError,
+    DatabaseReadOnlyError,
+    DiskFullError,
+)
 from mentor_desk.store import migrations as schema
 
 APPLICATION_ID = schema.APPLICATION_ID
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_DIR_SUFFIX = ".backups"
-BACKUPS_KEPT = 10
+BACKUP_EVERY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,13 +178,17 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> Path:
-    """Copy the open database with the SQLite backup API; keep the newest few."""
+    """Copy the open database with the SQLite backup API, then thin the old copies.
+
+    The copy is written to a temporary name and renamed when whole, so a
+    backup cut short by a full disk or a crash never looks like a good one.
+    """
     folder = backup_dir(db_path)
-    folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db_path.stem}-{stamp}-{reason}.db"
     partial = target.with_suffix(".partial")
     try:
+        folder.mkdir(exist_ok=True)
         dest = sqlite3.connect(partial)
         try:
             conn.backup(dest)
@@ -190,10 +199,47 @@ def backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> Path:
         with contextlib.suppress(OSError):
             partial.unlink()
         raise DatabaseFileError(f"cannot back up {db_path.name} before {reason}: {exc}") from exc
-    for old in list_backups(db_path)[BACKUPS_KEPT:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+    keep = set(backups_to_keep(list_backups(db_path), dt.datetime.now()))
+    for old in list_backups(db_path):
+        if old not in keep:
+            with contextlib.suppress(OSError):
+                old.unlink()
     return target
+
+
+def backup_time(path: Path) -> dt.datetime:
+    """When a backup was taken, from its name (``<stem>-YYYYmmdd-HHMMSS-ffffff-<why>.db``)."""
+    parts = path.name[: -len(".db")].split("-")
+    for i in range(len(parts) - 2):
+        try:
+            return dt.datetime.strptime("-".join(parts[i : i + 3]), "%Y%m%d-%H%M%S-%f")
+        except ValueError:
+            continue
+    return dt.datetime.fromtimestamp(path.stat().st_mtime)
+
+
+def backups_to_keep(backups: list[Path], now: dt.datetime) -> list[Path]:
+    """Thinning: the newest 5, the newest of each of the last 7 days, of each of the
+    last 8 weeks and of each of the last 12 months; older copies go."""
+    keep: list[Path] = []
+    seen: set[tuple[str, object]] = set()
+    for i, path in enumerate(sorted(backups, key=backup_time, reverse=True)):
+        when = backup_time(path)
+        age = now - when
+        buckets = []
+        if i < 5:
+            buckets.append(("newest", i))
+        if age <= dt.timedelta(days=7):
+            buckets.append(("day", when.date()))
+        if age <= dt.timedelta(weeks=8):
+            buckets.append(("week", when.isocalendar()[:2]))
+        if age <= dt.timedelta(days=366):
+            buckets.append(("month", (when.year, when.month)))
+        fresh = [b for b in buckets if b not in seen]
+        if fresh:
+            keep.append(path)
+            seen.update(fresh)
+    return keep
 
 
 def list_backups(db_path: Path) -> list[Path]:
@@ -201,7 +247,67 @@ def list_backups(db_path: Path) -> list[Path]:
     folder = backup_dir(db_path)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
+    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=backup_time, reverse=True)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged program file (and its WAL files) out of the way; returns the new name."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    try:
+        os.replace(path, target)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+    except OSError as exc:
+        raise DatabaseFileError(f"cannot move {path} aside: {exc.strerror}") from exc
+    return target
+
+
+def restore_backup(path: Path, backup_path: Path) -> None:
+    """Put a backup in place of the program file (which must be closed).
+
+    The backup is checked first; the current file, if it can still be read,
+    is itself backed up; the copy is written beside the file and renamed over
+    it, so an interrupted restore leaves the current file as it was.
+    """
+    state = inspect_file(backup_path)
+    if state.empty:
+        raise DatabaseFileError(f"{backup_path.name} holds no programs")
+    lock = WriterLock(path)
+    lock.acquire()
+    try:
+        if path.exists():
+            with contextlib.suppress(DatabaseFileError):
+                inspect_file(path)
+                current = sqlite3.connect(path)
+                try:
+                    backup(current, path, "before-restore")
+                finally:
+                    current.close()
+        partial = path.with_name(f".{path.name}.restoring")
+        source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                path.with_name(path.name + suffix).unlink()
+        os.replace(partial, path)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            partial.unlink()
+        raise DatabaseFileError(
+            f"cannot restore {path.name} from {backup_path.name}: {exc}"
+        ) from exc
+    finally:
+        lock.release()
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
@@ -246,6 +352,12 @@ class ProgramFile:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def backup(self, reason: str) -> Path | None:
+        """Take a backup now (a file with no programs yet needs none)."""
+        if not self.db.conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
+            return None
+        return backup(self.db.conn, self.path, reason)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
         """One atomic change; a full disk becomes a DiskFullError, nothing written."""
@@ -287,6 +399,10 @@ def open_program_file(path: Path, *, readonly: bool = False) -> ProgramFile:
 
     if not path.parent.is_dir():
         raise DatabaseFileError(f"the folder {path.parent} does not exist")
+    if state.exists and not _writable(path):
+        raise DatabaseReadOnlyError(
+            f"{path} is read-only; it can be opened to look at, but not changed"
+        )
     lock = WriterLock(path)
     lock.acquire()
     try:
@@ -302,6 +418,15 @@ def open_program_file(path: Path, *, readonly: bool = False) -> ProgramFile:
     return ProgramFile(path, db, lock, readonly=False)
 
 
+def _writable(path: Path) -> bool:
+    """False for a file marked read-only (even for a user who could override it)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return bool(mode & 0o222) and os.access(path, os.W_OK)
+
+
 def _prepare(db: Database, path: Path, state: FileState) -> None:
     """Set the file up: WAL, identity, and any pending migrations (after a backup)."""
     conn = db.conn
@@ -312,6 +437,10 @@ def _prepare(db: Database, path: Path, state: FileState) -> None:
             raise DatabaseFileError(f"cannot write {path}: {exc}") from exc
     pending = schema.migrations.pending(db)
     if not pending:
+        newest = list_backups(path)[:1]
+        due = not newest or dt.datetime.now() - backup_time(newest[0]) > BACKUP_EVERY
+        if due and conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
+            backup(conn, path, "daily")
         return
     if not state.empty:
         backup(conn, path, f"before-migration-v{state.version}")
