@@ -1,0 +1,661 @@
+"""What every document shares: fonts, user text made safe, styles, pages, tables.
+
+User text is data, never markup: ``para``, ``paras`` and ``cell`` escape it
+and then wrap each run of one script in the shipped font that draws it
+(DejaVu Sans for Latin, Greek and Cyrillic; Noto Sans Arabic, shaped right to
+left by HarfBuzz; WenQuanYi Micro Hei for Chinese, Japanese and Korean).
+Long words wrap, long texts are cut into several paragraphs and long table
+cells are clipped with the full text printed after the table, so no input
+raises a LayoutError. ``DocumentBuilder`` lays out the pages (header with the
+organization and the program, footer with the date and "Page x of y") and
+reports progress, with a way to cancel.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from mentor_desk import paths
+from mentor_desk.domain import model as m
+from mentor_desk.errors import KnownError
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+
+class ExportCancelled(KnownError):
+    """The user cancelled a document while it was being made; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("the export was cancelled; nothing was written")
+
+
+# ----- fonts ------------------------------------------------------------------
+
+SANS = "MD-Sans"
+SANS_BOLD = "MD-Sans-Bold"
+ARABIC = "MD-Arabic"
+ARABIC_BOLD = "MD-Arabic-Bold"
+CJK = "MD-CJK"
+
+_FONT_FILES = {
+    SANS: ("DejaVuSans.ttf", 0),
+    SANS_BOLD: ("DejaVuSans-Bold.ttf", 0),
+    ARABIC: ("NotoSansArabic-Regular.ttf", 0),
+    ARABIC_BOLD: ("NotoSansArabic-Bold.ttf", 0),
+    CJK: ("wqy-microhei.ttc", 0),
+}
+_coverage: dict[str, dict[int, int]] = {}
+
+
+def register_fonts() -> None:
+    """Register the shipped TrueType fonts once (they are embedded, subset, in each PDF)."""
+    if _coverage:
+        return
+    folder = paths.fonts_dir()
+    for name, (filename, index) in _FONT_FILES.items():
+        path = folder / filename
+        try:
+            font = TTFont(name, str(path), subfontIndex=index)
+        except OSError as exc:
+            raise KnownError(f"the font {path} is missing or unreadable: {exc}") from exc
+        pdfmetrics.registerFont(font)
+        _coverage[name] = font.face.charToGlyph
+    from reportlab.lib.fonts import addMapping
+
+    addMapping(SANS, 0, 0, SANS)
+    addMapping(SANS, 1, 0, SANS_BOLD)
+    addMapping(SANS, 0, 1, SANS)
+    addMapping(SANS, 1, 1, SANS_BOLD)
+
+
+def _is_arabic(cp: int) -> bool:
+    return (
+        0x0600 <= cp <= 0x06FF
+        or 0x0750 <= cp <= 0x077F
+        or 0x08A0 <= cp <= 0x08FF
+        or 0xFB50 <= cp <= 0xFDFF
+        or 0xFE70 <= cp <= 0xFEFF
+    )
+
+
+def _neutral(ch: str) -> bool:
+    """Spaces, digits and punctuation: they join the run they stand in."""
+    return ch.isspace() or unicodedata.category(ch)[0] in "NPZS"
+
+
+def _font_of(ch: str, bold: bool) -> str:
+    cp = ord(ch)
+    base = SANS_BOLD if bold else SANS
+    arabic = ARABIC_BOLD if bold else ARABIC
+    if _is_arabic(cp) and cp in _coverage[arabic]:
+        return arabic
+    if cp in _coverage[base]:
+        return base
+    if cp in _coverage[CJK]:
+        return CJK
+    if cp in _coverage[arabic]:
+        return arabic
+    return base
+
+
+# Characters a PDF page cannot show: C0/C1 controls other than tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """A user value as plain text: ``None`` is empty, control characters dropped."""
+    if text is None:
+        return ""
+    return _CONTROL.sub("", str(text))
+
+
+def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
+    """Split text into (font name, text) runs, one per script."""
+    register_fonts()
+    out: list[tuple[str, str]] = []
+    pending = ""  # neutral characters before the first lettered run
+    for ch in text:
+        if _neutral(ch):
+            if out and ord(ch) in _coverage[out[-1][0]]:
+                out[-1] = (out[-1][0], out[-1][1] + ch)
+            elif out:
+                out.append((SANS_BOLD if bold else SANS, ch))
+            else:
+                pending += ch
+            continue
+        font = _font_of(ch, bold)
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + ch)
+        else:
+            out.append((font, pending + ch) if pending else (font, ch))
+            pending = ""
+    if pending:
+        out.append((SANS_BOLD if bold else SANS, pending))
+    # a neutral run that an unsupporting font left alone merges with its neighbour
+    merged: list[tuple[str, str]] = []
+    for font, chunk in out:
+        if merged and merged[-1][0] == font:
+            merged[-1] = (font, merged[-1][1] + chunk)
+        else:
+            merged.append((font, chunk))
+    return merged
+
+
+def esc(text: object, bold: bool = False) -> str:
+    """User text as safe Paragraph markup: escaped, then each script in its font.
+
+    Newlines become line breaks. Nothing in ``text`` can act as markup.
+    """
+    plain = clean(text)
+    base = SANS_BOLD if bold else SANS
+    parts = []
+    for font, chunk in runs(plain, bold):
+        safe = escape(chunk).replace("\n", "<br/>")
+        parts.append(safe if font == base else f'<font name="{font}">{safe}</font>')
+    return "".join(parts)
+
+
+def fit(text: str, width: float, size: float, font: str = SANS) -> str:
+    """Text cut (with an ellipsis) to one line of ``width`` points."""
+    register_fonts()
+    text = " ".join(clean(text).split())
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, min(len(text), int(width / (size * 0.25)) + 1)
+    while low < high:  # the longest prefix that fits with its ellipsis
+        mid = (low + high + 1) // 2
+        if pdfmetrics.stringWidth(text[:mid] + "…", font, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
+
+
+def has_arabic(text: str) -> bool:
+    return any(_is_arabic(ord(ch)) for ch in text)
+
+
+def plain_fits(text: str, font: str, size: float, width: float) -> bool:
+    """True when ``text`` is one line of the base font that fits ``width``."""
+    register_fonts()
+    cover = _coverage[font]
+    if any(ord(ch) not in cover or _is_arabic(ord(ch)) or ch == "\n" for ch in text):
+        return False
+    return pdfmetrics.stringWidth(text, font, size) <= width
+
+
+# ----- styles -----------------------------------------------------------------
+
+ACCENT = colors.HexColor("#2F5D8A")
+ACCENT_LIGHT = colors.HexColor("#E8EEF5")
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#5F6B7A")
+RULE = colors.HexColor("#C5CDD6")
+GREEN = colors.HexColor("#2E7D32")
+AMBER = colors.HexColor("#B7791F")
+RED = colors.HexColor("#C62828")
+PALETTE = [ACCENT, colors.HexColor("#7FA7CF"), GREEN, AMBER, colors.HexColor("#8E5EA2"), RED]
+
+
+def _style(name: str, **kw: object) -> ParagraphStyle:
+    base = dict(fontName=SANS, fontSize=10, leading=14, textColor=INK, splitLongWords=1)
+    base.update(kw)
+    return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+
+
+class Styles:
+    """The documents' type scale: title 26, section 16, subsection 12, body 10, small 8.5."""
+
+    def __init__(self) -> None:
+        register_fonts()
+        self.title = _style("title", fontName=SANS_BOLD, fontSize=26, leading=32, spaceAfter=10)
+        self.subtitle = _style("subtitle", fontSize=14, leading=19, textColor=MUTED, spaceAfter=6)
+        self.h1 = _style(
+            "h1",
+            fontName=SANS_BOLD,
+            fontSize=16,
+            leading=21,
+            textColor=ACCENT,
+            spaceBefore=14,
+            spaceAfter=6,
+            keepWithNext=1,
+        )
+        self.h2 = _style(
+            "h2",
+            fontName=SANS_BOLD,
+            fontSize=12,
+            leading=16,
+            spaceBefore=9,
+            spaceAfter=3,
+            keepWithNext=1,
+        )
+        self.strong = _style(
+            "strong", fontName=SANS_BOLD, spaceBefore=4, spaceAfter=1, keepWithNext=1
+        )
+        self.body = _style("body", spaceAfter=5)
+        self.label = _style(
+            "label", fontName=SANS_BOLD, fontSize=8.5, leading=11, textColor=MUTED, keepWithNext=1
+        )
+        self.small = _style("small", fontSize=8.5, leading=11.5, textColor=MUTED, spaceAfter=3)
+        self.cell = _style("cell", fontSize=8.5, leading=11)
+        self.cell_right = _style("cell_right", fontSize=8.5, leading=11, alignment=TA_RIGHT)
+        self.cell_head = _style("cell_head", fontName=SANS_BOLD, fontSize=8.5, leading=11)
+        self.cell_head_right = _style(
+            "cell_head_right", fontName=SANS_BOLD, fontSize=8.5, leading=11, alignment=TA_RIGHT
+        )
+        self.bullet = _style("bullet", leftIndent=12, bulletIndent=2, spaceAfter=3)
+        self.center = _style("center", alignment=TA_CENTER)
+        self.left = _style("left", alignment=TA_LEFT)
+        self.header = _style("header", fontSize=8, leading=10, textColor=MUTED)
+        self.badge = _style("badge", fontName=SANS_BOLD, fontSize=9, leading=12, textColor=RED)
+        self._shaped: dict[str, ParagraphStyle] = {}
+
+    def shaped(self, style: ParagraphStyle) -> ParagraphStyle:
+        """The style with HarfBuzz shaping on (only where Arabic appears: it is slower)."""
+        found = self._shaped.get(style.name)
+        if found is None:
+            found = ParagraphStyle(style.name + "-shaped", parent=style, shaping=1)
+            self._shaped[style.name] = found
+        return found
+
+
+# ----- paragraphs of user text ------------------------------------------------
+
+CHUNK = 2500  # characters per paragraph when a long text is cut
+
+
+def _bold(style: ParagraphStyle) -> bool:
+    return style.fontName == SANS_BOLD
+
+
+def para(text: object, style: ParagraphStyle, styles: Styles, *, prefix: str = "") -> Paragraph:
+    """One Paragraph of user text; ``prefix`` is trusted markup (a bold label, say)."""
+    plain = clean(text)
+    st = styles.shaped(style) if has_arabic(plain) else style
+    return Paragraph(prefix + esc(plain, _bold(style)), st)
+
+
+def _pieces(text: str, size: int = CHUNK) -> list[str]:
+    """Cut text at whitespace into pieces of at most ``size`` characters (hard cut if none)."""
+    out = []
+    while len(text) > size:
+        cut = text.rfind(" ", size // 2, size)
+        if cut <= 0:
+            cut = size
+        out.append(text[:cut])
+        text = text[cut:].lstrip(" ")
+    if text:
+        out.append(text)
+    return out
+
+
+def paras(text: object, style: ParagraphStyle, styles: Styles) -> list[Flowable]:
+    """A long user text as several paragraphs: at blank lines, then every few thousand chars."""
+    plain = clean(text).strip()
+    out: list[Flowable] = []
+    for block in re.split(r"\n\s*\n", plain):
+        for piece in _pieces(block.strip()):
+            out.append(para(piece, style, styles))
+    return out
+
+
+def clip(text: object, limit: int = 400) -> tuple[str, bool]:
+    """Text short enough for a table cell, and whether it was clipped."""
+    plain = clean(text)
+    if len(plain) <= limit:
+        return plain, False
+    return plain[:limit].rstrip() + " …", True
+
+
+# ----- values -----------------------------------------------------------------
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
+
+
+def money(amount: float | int | None, currency: str) -> str:
+    """An amount in the program's currency: "$18,000", "CHF 1,250.50"."""
+    if amount is None:
+        return "—"
+    value = f"{abs(amount):,.2f}".removesuffix(".00")
+    sign = "−" if amount < 0 else ""
+    symbol = _SYMBOLS.get(currency)
+    return f"{sign}{symbol}{value}" if symbol else f"{sign}{currency} {value}"
+
+
+def number(value: float | int | None, unit: str | None = None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    if unit:
+        return text + ("" if unit == "%" else " ") + clean(unit)
+    return text
+
+
+def day(d: date | None) -> str:
+    """A date as printed in the documents: 12 Mar 2027."""
+    return d.strftime("%-d %b %Y") if d else "—"
+
+
+def yes_no(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: "—"}[value]
+
+
+# ----- tables -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Column:
+    """A table column: heading, share of the frame's width, right-aligned (numbers)."""
+
+    heading: str
+    share: float
+    right: bool = False
+
+
+def table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[object]],
+    width: float,
+    styles: Styles,
+    *,
+    clip_at: int = 400,
+    overflow: list[tuple[str, str]] | None = None,
+    overflow_label: Callable[[int, int], str] | None = None,
+) -> Table:
+    """A table of user values: light header repeated on every page, thin rules.
+
+    Each cell is plain text (escaped, per-script fonts, wrapped). A cell longer
+    than ``clip_at`` characters is clipped; the full text is added to
+    ``overflow`` as (label, text) so the caller prints it after the table.
+    """
+    total = sum(c.share for c in columns)
+    widths = [width * c.share / total for c in columns]
+    pad = 8
+    head = [
+        Paragraph(esc(c.heading, True), styles.cell_head_right if c.right else styles.cell_head)
+        for c in columns
+    ]
+    data: list[list[object]] = [head]
+    for r, row in enumerate(rows):
+        cells: list[object] = []
+        for c, value in enumerate(row):
+            if isinstance(value, Flowable):
+                cells.append(value)
+                continue
+            text, clipped = clip(value, clip_at)
+            if clipped and overflow is not None:
+                label = (
+                    overflow_label(r, c) if overflow_label else f"Row {r + 1}, {columns[c].heading}"
+                )
+                overflow.append((label, clean(value)))
+            if plain_fits(text, SANS, 8.5, widths[c] - pad):
+                cells.append(text)  # drawn as a plain string: fast, and never markup
+            else:
+                style = styles.cell_right if columns[c].right else styles.cell
+                cells.append(para(text, style, styles))
+        data.append(cells)
+    t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    cmds: list[tuple] = [
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("LEADING", (0, 0), (-1, -1), 11),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT_LIGHT),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i, c in enumerate(columns):
+        if c.right:
+            cmds.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
+    t.setStyle(TableStyle(cmds))
+    return t
+
+
+def overflow_section(overflow: list[tuple[str, str]], styles: Styles, title: str) -> list[Flowable]:
+    """The full text of the cells a table clipped."""
+    if not overflow:
+        return []
+    out: list[Flowable] = [Paragraph(esc(title), styles.h2)]
+    for label, text in overflow:
+        out.append(para(label, styles.label, styles))
+        out.extend(paras(text, styles.body, styles))
+    return out
+
+
+def facts(pairs: Sequence[tuple[str, object]], width: float, styles: Styles) -> Table:
+    """A two-column list of label and value (user text), without a header."""
+    rows = []
+    for label, value in pairs:
+        rows.append([Paragraph(esc(label), styles.label), *paras(value, styles.body, styles)[:1]])
+    t = Table(rows, colWidths=[width * 0.3, width * 0.7], hAlign="LEFT")
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return t
+
+
+def heading(text: str, styles: Styles) -> Paragraph:
+    return Paragraph(esc(text, True), styles.h1)
+
+
+def subheading(text: object, styles: Styles) -> Paragraph:
+    return para(text, styles.h2, styles)
+
+
+def bullet(text: object, styles: Styles) -> Paragraph:
+    return para(text, styles.bullet, styles, prefix="<bullet>•</bullet>")
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+def gap(height: float = 6) -> Spacer:
+    return Spacer(1, height)
+
+
+# ----- pages ------------------------------------------------------------------
+
+PAPERS = {"a4": A4, "letter": LETTER}
+
+
+def paper_size(paper: str) -> tuple[float, float]:
+    try:
+        return PAPERS[paper.lower()]
+    except KeyError:
+        raise KnownError(f"unknown paper size {paper!r}; use a4 or letter") from None
+
+
+class NumberedCanvas(Canvas):
+    """A canvas that writes "Page x of y" once it knows y (pages are kept until save)."""
+
+    footer_font = SANS
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("initialFontName", SANS)  # no unembedded Helvetica in the file
+        kwargs.setdefault("initialFontSize", 10)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._saved: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self._saved.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved)
+        for state in self._saved:
+            self.__dict__.update(state)
+            width = self._pagesize[0]
+            margin = getattr(self, "md_margin", 20 * mm)
+            self.setFont(SANS, 8)
+            self.setFillColor(MUTED)
+            self.drawRightString(width - margin, 12 * mm, f"Page {self._pageNumber} of {total}")
+            super().showPage()
+        super().save()
+
+
+class DocumentBuilder:
+    """Lays out one document: pages with header and footer, progress, cancel.
+
+    ``width`` is the usable width of the frame, for tables and charts.
+    """
+
+    def __init__(
+        self,
+        out: BinaryIO,
+        program: m.Program,
+        *,
+        title: str,
+        paper: str = "a4",
+        today: date,
+        internal: bool = False,
+        landscape: bool = False,
+        progress: ProgressFn | None = None,
+        cancelled: CancelledFn | None = None,
+    ) -> None:
+        register_fonts()
+        self.styles = Styles()
+        self.program = program
+        self.title = title
+        self.today = today
+        self.internal = internal
+        self.progress = progress
+        self.cancelled = cancelled
+        self.pagesize = paper_size(paper)
+        if landscape:
+            self.pagesize = (self.pagesize[1], self.pagesize[0])
+        self.margin = 20 * mm
+        self.top = 24 * mm
+        self.bottom = 22 * mm
+        page_w, page_h = self.pagesize
+        self.width = page_w - 2 * self.margin
+        self.height = page_h - self.top - self.bottom
+        self._doc = BaseDocTemplate(
+            out,
+            pagesize=self.pagesize,
+            leftMargin=self.margin,
+            rightMargin=self.margin,
+            topMargin=self.top,
+            bottomMargin=self.bottom,
+            title=f"{clean(program.name)} — {title}",
+            author=clean(program.manager.name) if program.manager else "",
+            creator="Mentor Desk",
+            invariant=1,
+        )
+        frame = Frame(
+            self.margin,
+            self.bottom,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self._doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
+        self._doc.afterFlowable = self._after_flowable  # type: ignore[method-assign]
+        self._done = 0
+        self._total = 1
+
+    def check_cancelled(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ExportCancelled()
+
+    def step(self, done: int, total: int) -> None:
+        """Report progress while the story is being prepared (the first half)."""
+        self.check_cancelled()
+        if self.progress is not None:
+            self.progress(min(done, total) * 50 // max(total, 1), 100)
+
+    def _after_flowable(self, flowable: Flowable) -> None:
+        self._done += 1
+        if self._done % 10 == 0:
+            self.check_cancelled()
+            if self.progress is not None:
+                self.progress(50 + min(self._done, self._total) * 49 // self._total, 100)
+
+    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.md_margin = self.margin  # type: ignore[attr-defined]
+        page_w, page_h = self.pagesize
+        st = self.styles.header
+        left = esc(_short(self.program.organization)) + "  ·  " + esc(_short(self.program.name))
+        right = esc(self.title) + ("  ·  <b>Internal</b>" if self.internal else "")
+        half = self.width / 2
+        for markup, x, align in (
+            (left, self.margin, TA_LEFT),
+            (right, self.margin + half, TA_RIGHT),
+        ):
+            style = ParagraphStyle("hdr", parent=st, alignment=align)
+            if "MD-Arabic" in markup:
+                style.shaping = 1
+            p = Paragraph(markup, style)
+            _, h = p.wrap(half - 6, 30)
+            p.drawOn(
+                canvas, x + (6 if align == TA_RIGHT else 0), page_h - self.top + 9 * mm - h + 10
+            )
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(
+            self.margin,
+            page_h - self.top + 6 * mm,
+            page_w - self.margin,
+            page_h - self.top + 6 * mm,
+        )
+        canvas.line(self.margin, 16 * mm, page_w - self.margin, 16 * mm)
+        canvas.setFont(SANS, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(self.margin, 12 * mm, f"{self.title} · {day(self.today)}")
+        canvas.restoreState()
+
+    def build(self, story: list[Flowable]) -> None:
+        self.check_cancelled()
+        self._total = max(len(story), 1)
+        self._doc.build(story, canvasmaker=NumberedCanvas)
+        if self.progress is not None:
+            self.progress(100, 100)
+
+
+def _short(text: object, limit: int = 70) -> str:
+    plain = " ".join(clean(text).split())
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
