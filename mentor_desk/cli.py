@@ -234,19 +234,53 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_participants_import(args: argparse.Namespace) -> int:
-    raise UsageError("participants import is not built yet")  # issue #6
+    from mentor_desk import services
+
+    with _open(args) as pf:
+        program = services.find_program(pf, args.program)
+        result = services.import_participants_csv(pf, program_id=program.id, path=Path(args.file))
+    print(
+        f"added {result.added}, updated {result.updated} "
+        f"({result.encoding}, {result.delimiter_name})"
+    )
+    return EXIT_OK
 
 
 def _cmd_participants_export(args: argparse.Namespace) -> int:
-    raise UsageError("participants export is not built yet")  # issue #6
+    from mentor_desk import services
+
+    with _open_for_reading(args) as pf:
+        program = services.find_program(pf, args.program)
+        services.export_participants_csv(pf, program_id=program.id, path=Path(args.output))
+    return EXIT_OK
 
 
 def _cmd_calendar(args: argparse.Namespace) -> int:
-    raise UsageError("calendar is not built yet")  # issue #6
+    from mentor_desk import services
+
+    with _open_for_reading(args) as pf:
+        program = services.find_program(pf, args.program)
+        services.export_calendar(pf, program_id=program.id, path=Path(args.output))
+    return EXIT_OK
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
-    raise UsageError("match is not built yet")  # issue #6
+    """Proposals on stdout, one a line; unmatched mentees follow as lines starting '#'."""
+    from mentor_desk import services
+
+    opener = _open if args.apply else _open_for_reading
+    with opener(args) as pf:
+        program = services.find_program(pf, args.program)
+        result = services.propose_pairs(pf, program_id=program.id, today=dt.date.today())
+        if args.apply:
+            services.accept_proposals(pf, program_id=program.id, proposals=result.proposals)
+    for p in result.proposals:
+        print(f"{_one_line(p.mentor)}\t{_one_line(p.mentee)}\t{p.score}\t{_one_line(p.reason_text)}")
+    for u in result.unmatched:
+        print(f"# unmatched\t{_one_line(u.mentee)}\t{_one_line(u.reason)}")
+    if args.apply:
+        print(f"# stored {len(result.proposals)} pair(s) with status proposed")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

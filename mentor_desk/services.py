@@ -349,3 +349,182 @@ def write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise KnownError(f"cannot write {path}: {exc.strerror}; any earlier file is unchanged") from exc
+
+
+# ----- participants: CSV import and export, matching, calendar ---------------
+
+
+class ImportCancelled(KnownError):
+    """The user cancelled a CSV import; nothing was imported."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What a CSV import did, and how it read the file."""
+
+    added: int
+    updated: int
+    encoding: str
+    delimiter: str
+
+    @property
+    def delimiter_name(self) -> str:
+        from mentor_desk.participants_csv import DELIMITER_NAMES
+
+        return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+
+
+# Progress of an import, out of this: reading 0-200, checking -500, writing -1000.
+IMPORT_STEPS = 1000
+
+
+def import_participants_csv(
+    pf: ProgramFile,
+    *,
+    program_id: int,
+    path: Path | None = None,
+    data: bytes | None = None,
+    mapping: Any = None,
+    progress: Any = None,
+    cancelled: Any = None,
+) -> ImportResult:
+    """Add or update a program's participants from a CSV file (an HR export).
+
+    All or nothing, in one transaction: any bad row raises DocumentError
+    listing every bad row with its line and why; ``cancelled()`` returning
+    True raises ImportCancelled; either way nothing is written.
+    ``progress(done, IMPORT_STEPS)`` reports how far it is. ``mapping``
+    overrides the columns' fields (see ``participants_csv.resolve_mapping``).
+    """
+    from mentor_desk import participants_csv as pcsv
+
+    source = str(path) if path is not None else "the CSV data"
+    if data is None:
+        if path is None:
+            raise ValueError("import_participants_csv needs a path or data")
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise KnownError(f"cannot read {path}: {exc.strerror}") from exc
+    r = repo(pf)
+    r.find_program(program_id)
+
+    def stage(low: int, high: int) -> Any:
+        def report(done: int, total: int) -> None:
+            if progress is not None:
+                progress(low + (high - low) * done // max(1, total), IMPORT_STEPS)
+
+        return report
+
+    try:
+        table = pcsv.read_table(data, progress=stage(0, 200), cancelled=cancelled)
+        resolved = pcsv.resolve_mapping(table.headers, mapping)
+        parsed = pcsv.parse_participants(
+            table, resolved, progress=stage(200, 500), cancelled=cancelled
+        )
+    except pcsv.CsvCancelled:
+        raise ImportCancelled("the import was cancelled; nothing was imported") from None
+    except ValueError as exc:
+        raise KnownError(f"cannot read {source}: {exc}") from None
+    if parsed.errors:
+        count = len(parsed.errors)
+        raise DocumentError(
+            f"{source}: {count} bad row{'s' if count != 1 else ''}; nothing was imported:",
+            [str(e) for e in parsed.errors],
+        )
+    total = len(parsed.participants)
+    write = stage(500, IMPORT_STEPS)
+
+    def written(done: int) -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("the import was cancelled; nothing was imported")
+        write(done, total)
+
+    with pf.transaction():
+        added, updated = r.upsert_participants(
+            program_id, parsed.participants, parsed.fields, lines=parsed.lines, progress=written
+        )
+    if progress is not None:
+        progress(IMPORT_STEPS, IMPORT_STEPS)
+    return ImportResult(added, updated, table.encoding, table.delimiter)
+
+
+def export_participants_csv(pf: ProgramFile, *, program_id: int, path: Path) -> int:
+    """Write a program's participants and their pairs as CSV (UTF-8 with BOM, cells inert).
+
+    Written atomically; returns the number of participants written.
+    """
+    from mentor_desk import participants_csv as pcsv
+
+    program = repo(pf).load_program(program_id)
+    write_atomically(Path(path), pcsv.export_csv(program))
+    return len(program.participants)
+
+
+def propose_pairs(pf: ProgramFile, *, program_id: int, today: dt.date) -> Any:
+    """Proposals for the unpaired mentees (``domain.matching.MatchResult``); writes nothing."""
+    from mentor_desk.domain import matching
+
+    return matching.propose(repo(pf).load_program(program_id), today)
+
+
+def accept_proposals(
+    pf: ProgramFile, *, program_id: int, proposals: list[Any], started_on: dt.date | None = None
+) -> list[Change]:
+    """Store accepted proposals as pairs with status ``proposed``, in one transaction.
+
+    Refused (nothing stored) when a mentee already has an open pair, a mentee
+    appears twice, or a proposal's participants are gone; returns one Change
+    per new pair.
+    """
+    from mentor_desk.domain import matching
+
+    if not proposals:
+        return []
+    r = repo(pf)
+    program = r.load_program(program_id)
+    open_mentees = {p.mentee for p in program.pairs if matching.is_open(p)}
+    ids = {p.id for p in program.participants}
+    problems = []
+    seen: set[int | None] = set()
+    for prop in proposals:
+        if prop.mentor_id not in ids or prop.mentee_id not in ids:
+            problems.append(f"{prop.mentor} and {prop.mentee}: a participant no longer exists")
+        elif prop.mentee in open_mentees:
+            problems.append(f"{prop.mentee} already has a mentor")
+        elif prop.mentee_id in seen:
+            problems.append(f"{prop.mentee} is proposed twice")
+        seen.add(prop.mentee_id)
+    if problems:
+        raise DocumentError(
+            "the proposals no longer fit the program; run matching again. Nothing was stored:",
+            problems,
+        )
+    with pf.transaction():
+        new_ids = r.insert_pairs(
+            program_id,
+            [(p.mentor_id, p.mentee_id, "proposed", started_on) for p in proposals],
+        )
+    return [
+        Change(
+            program_id,
+            "pairs",
+            new_id,
+            None,
+            None,
+            m.Pair(p.mentor, p.mentee, started_on=started_on, status="proposed", id=new_id),
+        )
+        for new_id, p in zip(new_ids, proposals, strict=True)
+    ]
+
+
+def export_calendar(
+    pf: ProgramFile, *, program_id: int, path: Path, stamp: dt.datetime | None = None
+) -> int:
+    """Write the plan's dates as an iCalendar file, atomically; returns the number of events."""
+    from mentor_desk import calendar_export
+
+    program = repo(pf).load_program(program_id)
+    data, count = calendar_export.calendar_bytes(program, stamp=stamp)
+    write_atomically(Path(path), data)
+    return count

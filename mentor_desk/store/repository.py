@@ -973,6 +973,177 @@ class Repository:
                     ):
                         cleared.append((child, child_col, rid, value))
 
+    # ----- participants in bulk (CSV import) --------------------------------
+
+    def upsert_participants(
+        self,
+        program_id: int,
+        participants: Sequence[m.Participant],
+        fields: Iterable[str],
+        *,
+        lines: Sequence[int] | None = None,
+        progress: Any = None,
+    ) -> tuple[int, int]:
+        """Add or update many participants at once; returns (added, updated).
+
+        Each matches an existing participant of the program with the same
+        e-mail (any case), else one with the same name whose e-mail does not
+        say it is someone else; matched ones get the values of ``fields``
+        (skills replaced when "skills" is among them), the rest are added at
+        the end. A row that matches several participants, or a participant
+        another row already matched, raises DocumentError naming its line
+        (``lines[i]``, else its position). ``progress(done)`` is called as
+        rows are written and may raise to abandon the change.
+        """
+        self.find_program(program_id)
+        fields = set(fields)
+        by_email: dict[str, int] = {}
+        by_name: dict[str, list[tuple[int, str | None]]] = {}
+        for row_id, name, email in self.conn.execute(
+            "SELECT id, name, email FROM participants WHERE program_id = ? ORDER BY id",
+            [program_id],
+        ):
+            if email:
+                by_email.setdefault(email.casefold(), row_id)
+            by_name.setdefault(name, []).append((row_id, email))
+
+        def where(i: int) -> str:
+            return f"line {lines[i]}" if lines is not None else f"row {i + 1}"
+
+        targets: list[int | None] = []
+        claimed: dict[int, int] = {}
+        problems: list[str] = []
+        for i, p in enumerate(participants):
+            target = by_email.get(p.email.casefold()) if p.email else None
+            if target is None:
+                candidates = by_name.get(p.name, [])
+                if p.email:
+                    candidates = [c for c in candidates if not c[1]]
+                if len(candidates) > 1:
+                    problems.append(
+                        f"{where(i)}: {p.name!r} matches {len(candidates)} participants with "
+                        "different e-mails; give the e-mail to say which"
+                    )
+                elif candidates:
+                    target = candidates[0][0]
+            if target is not None:
+                if target in claimed:
+                    problems.append(
+                        f"{where(i)}: {p.name!r} is the same participant as "
+                        f"{where(claimed[target])}"
+                    )
+                claimed.setdefault(target, i)
+            targets.append(target)
+        if problems:
+            from mentor_desk.errors import DocumentError
+
+            raise DocumentError(
+                f"{len(problems)} row(s) cannot be matched to one participant; "
+                "nothing was imported:",
+                problems,
+            )
+
+        coll = COLLECTIONS["participants"]
+        set_cols = [c for c in coll.columns if c.field in fields]
+        all_cols = list(coll.columns)
+        updates: list[list[Any]] = []
+        inserts: list[list[Any]] = []
+        skills: list[tuple[int, int, str]] = []
+        updated_ids: list[tuple[int]] = []
+        next_id = self._next_id("participants")
+        position = self.conn.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM participants WHERE program_id = ?",
+            [program_id],
+        ).fetchone()[0]
+        for p, target in zip(participants, targets, strict=True):
+            if target is None:
+                row_id = next_id
+                next_id += 1
+                inserts.append(
+                    [row_id, program_id, position]
+                    + [_to_db(c.kind, getattr(p, c.field)) for c in all_cols]
+                )
+                position += 1
+            else:
+                row_id = target
+                updates.append([_to_db(c.kind, getattr(p, c.field)) for c in set_cols] + [row_id])
+                updated_ids.append((row_id,))
+            if "skills" in fields:
+                skills.extend((row_id, pos, skill) for pos, skill in enumerate(p.skills))
+
+        insert_sql = (
+            f"INSERT INTO participants (id, program_id, position, "
+            f"{', '.join(_q(c.sql) for c in all_cols)}) "
+            f"VALUES ({', '.join('?' * (len(all_cols) + 3))})"
+        )
+        update_sql = (
+            f"UPDATE participants SET {', '.join(f'{_q(c.sql)} = ?' for c in set_cols)} "
+            "WHERE id = ?"
+        )
+        done = 0
+        step = 5000
+        try:
+            for chunk in _chunks(inserts, step):
+                self.conn.executemany(insert_sql, chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
+            if set_cols:
+                for chunk in _chunks(updates, step):
+                    self.conn.executemany(update_sql, chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done)
+        except sqlite3.IntegrityError as exc:
+            raise _conflict(exc, "participant name and e-mail", None) from exc
+        if "skills" in fields:
+            self.conn.executemany(
+                "DELETE FROM participant_skills WHERE participant_id = ?", updated_ids
+            )
+            self.conn.executemany(
+                "INSERT INTO participant_skills (participant_id, position, skill) VALUES (?, ?, ?)",
+                skills,
+            )
+        self.touch(program_id)
+        return len(inserts), len(updates)
+
+    def insert_pairs(
+        self, program_id: int, pairs: Sequence[tuple[int, int, str | None, dt.date | None]]
+    ) -> list[int]:
+        """Add pairs (mentor id, mentee id, status, started on) at the end; returns their ids.
+
+        Both participants must belong to the program (NotFoundError otherwise).
+        """
+        if not pairs:
+            return []
+        wanted = {pid for pair in pairs for pid in pair[:2]}
+        found: set[int] = set()
+        for chunk in _chunks(sorted(wanted), 500):
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM participants WHERE program_id = ? "
+                    f"AND id IN ({', '.join('?' * len(chunk))})",
+                    [program_id, *chunk],
+                )
+            )
+        if wanted - found:
+            raise NotFoundError("a participant of these pairs no longer exists")
+        start = self._next_id("pairs")
+        position = self.conn.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM pairs WHERE program_id = ?", [program_id]
+        ).fetchone()[0]
+        self.conn.executemany(
+            "INSERT INTO pairs (id, program_id, position, mentor_id, mentee_id, status, "
+            "started_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (start + i, program_id, position + i, mentor, mentee, status, _to_db(DATE, on))
+                for i, (mentor, mentee, status, on) in enumerate(pairs)
+            ],
+        )
+        self.touch(program_id)
+        return list(range(start, start + len(pairs)))
+
 
 def _row_key(row: dict[str, Any]) -> Any:
     """A row's identity: its id, or all its values for a link table without one."""
