@@ -172,5 +172,8 @@ def test_pair_health():
     paused = m.Pair("A", "B", started_on=date(2027, 1, 1), status="paused")
     assert a.pair_health(paused, today) == "paused"
     assert a.pair_health(m.Pair("A", "B", status="proposed"), today) == "proposed"
+    ended = m.Pair("A", "B", started_on=date(2027, 1, 1), ended_on=date(2027, 7, 15))
+    assert a.pair_health(ended, today) == "closed"
+    assert a.pair_health(ended, date(2027, 4, 1)) == "active"
     future = m.Pair("A", "B", started_on=date(2028, 1, 1), status="active")
     assert a.pair_health(future, today) == "active"

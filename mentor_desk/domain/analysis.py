@@ -196,14 +196,18 @@ def pair_last_contact(pair: Pair) -> date | None:
 
 
 def pair_health(pair: Pair, today: date) -> str:
-    """ "stalled" for an active pair that has not met for over 90 days; else its status.
+    """The pair's health: "stalled" for an active pair that has not met for 90 days.
 
-    The status is "proposed", "active", "paused" or "closed" (None counts as
-    "active"). A pair with no meeting or start date is never stalled.
+    Otherwise its status: "proposed", "active", "paused" or "closed" (None
+    counts as "active"; an active pair whose ``ended_on`` is on or before
+    ``today`` is "closed"). A pair with no meeting or start date is never
+    stalled.
     """
     status = pair.status or "active"
     if status != "active":
         return status
+    if pair.ended_on is not None and pair.ended_on <= today:
+        return "closed"
     since = pair_last_contact(pair)
     if since is not None and (today - since).days > STALLED_DAYS:
         return "stalled"

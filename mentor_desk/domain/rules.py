@@ -38,7 +38,9 @@ from datetime import date, timedelta
 from mentor_desk.domain import analysis as an
 from mentor_desk.domain.findings import Finding, Severity, Target, sort_findings
 from mentor_desk.domain.model import (
+    DevelopmentGoal,
     Goal,
+    Measurement,
     Pair,
     Participant,
     Program,
@@ -118,9 +120,10 @@ def _reports_to_manager(program: Program, person: Participant) -> bool:
     return bool(person.reports_to_manager) or (bool(manager) and _key(person.manager) == manager)
 
 
-def _launched(program: Program, today: date) -> bool:
+def _launch_date(program: Program, today: date) -> date | None:
+    """The launch date when the program has launched by ``today``, else None."""
     launch = program.design.launch_on
-    return launch is not None and launch <= today
+    return launch if launch is not None and launch <= today else None
 
 
 # --------------------------------------------------------------------------- the pitch
@@ -479,6 +482,7 @@ def rule_external_mentor(program: Program, today: date) -> list[Finding]:
     pairs_by_mentee: dict[str, list[Pair]] = {}
     for pair in _current_pairs(program, today):
         pairs_by_mentee.setdefault(_key(pair.mentee), []).append(pair)
+    external = {_key(p.name) for p in program.participants if p.external}
     planned = any(g.external_mentors for g in program.business_case.target_groups)
     manager = program.manager.name if program.manager else "the program manager"
     findings = []
@@ -489,20 +493,15 @@ def rule_external_mentor(program: Program, today: date) -> list[Finding]:
             continue
         pairs = pairs_by_mentee.get(key, [])
         if pairs:
-            internal = [
-                p
-                for p in pairs
-                if not (people.get(_key(p.mentor)) and people[_key(p.mentor)].external)
-            ]
-            if len(internal) < len(pairs):
+            if any(_key(p.mentor) in external for p in pairs):
                 continue  # one current pair with an external mentor is enough
-            mentors = _and([p.mentor for p in internal])
+            mentors = _and([p.mentor for p in pairs])
             message = (
                 f"{person.name} is a high performer who reports to {manager}, who writes the "
-                f"appraisals, and is paired with {mentors}, who is not an external mentor: "
+                f"appraisals, but is paired with {mentors}, not with an external mentor: "
                 "pair them with an external mentor."
             )
-            target = Target("pairs", internal[0].id, "mentor")
+            target = Target("pairs", pairs[0].id, "mentor")
         elif planned:
             continue  # a target group plans external mentors; not paired yet
         else:
@@ -899,7 +898,7 @@ def rule_capacity_exceeded(program: Program, today: date) -> list[Finding]:
     limit = design.max_mentees_per_mentor
     if limit is not None:
         counts = Counter(_key(p.mentor) for p in pairs)
-        names = {}
+        names: dict[str, str] = {}
         for p in pairs:
             names.setdefault(_key(p.mentor), p.mentor)
         for key, count in counts.items():
@@ -919,7 +918,7 @@ def rule_capacity_exceeded(program: Program, today: date) -> list[Finding]:
 
 
 def rule_goal_360_missing(program: Program, today: date) -> list[Finding]:
-    goals_by_person: dict[str, list] = {}
+    goals_by_person: dict[str, list[DevelopmentGoal]] = {}
     for g in program.development_goals:
         goals_by_person.setdefault(_key(g.participant), []).append(g)
     current = _current_participants(program, today)
@@ -961,7 +960,7 @@ def rule_goal_360_missing(program: Program, today: date) -> list[Finding]:
 # --------------------------------------------------------------------------- step 5: launch
 
 
-def _measurements_so_far(program: Program, today: date) -> dict[str, list]:
+def _measurements_so_far(program: Program, today: date) -> dict[str, list[Measurement]]:
     """Each metric's measurements dated on or before ``today``, oldest first."""
     return {
         name: [m for m in items if m.date <= today]
@@ -970,10 +969,9 @@ def _measurements_so_far(program: Program, today: date) -> dict[str, list]:
 
 
 def rule_metric_stale(program: Program, today: date) -> list[Finding]:
-    if not _launched(program, today):
+    launch = _launch_date(program, today)
+    if launch is None:
         return []
-    launch = program.design.launch_on
-    assert launch is not None
     measured = _measurements_so_far(program, today)
     findings = []
     for metric in program.metrics:
@@ -1006,7 +1004,7 @@ def _number(value: float) -> str:
 
 
 def rule_metric_off_track(program: Program, today: date) -> list[Finding]:
-    if not _launched(program, today):
+    if _launch_date(program, today) is None:
         return []
     measured = _measurements_so_far(program, today)
     findings = []
@@ -1015,7 +1013,8 @@ def rule_metric_off_track(program: Program, today: date) -> list[Finding]:
         if an.metric_on_track(metric, items) is not False:
             continue
         projection = an.metric_projection(metric, items)
-        assert projection is not None and metric.target is not None
+        if projection is None or metric.target is None:
+            continue  # cannot happen when off track; keeps the message safe
         unit = f" {metric.unit}" if not _blank(metric.unit) else ""
         findings.append(
             Finding(
@@ -1033,10 +1032,9 @@ def rule_metric_off_track(program: Program, today: date) -> list[Finding]:
 
 
 def rule_survey_due(program: Program, today: date) -> list[Finding]:
-    if not _launched(program, today):
+    launch = _launch_date(program, today)
+    if launch is None:
         return []
-    launch = program.design.launch_on
-    assert launch is not None
     gap = an.SURVEY_GAP_DAYS
     points = sorted({s.date for s in program.surveys if launch < s.date <= today} | {launch})
     findings = []
@@ -1078,7 +1076,8 @@ def rule_pair_stalled(program: Program, today: date) -> list[Finding]:
         if an.pair_health(pair, today) != "stalled":
             continue
         since = an.pair_last_contact(pair)
-        assert since is not None
+        if since is None:
+            continue  # a pair with no dates is never stalled
         what = "have not met since" if pair.last_met_on else "have not met since they started on"
         findings.append(
             Finding(
