@@ -160,7 +160,8 @@ def propose(program: m.Program, today: dt.date) -> MatchResult:
         )
     for row, mentee in enumerate(mentees):
         if row not in assigned:
-            reason = _why_unmatched(mentee, row, all_mentors, allowed, free, room, cap)
+            full = room is not None and len(assigned) >= room
+            reason = _why_unmatched(mentee, row, all_mentors, allowed, free, full, cap)
             result.unmatched.append(Unmatched(mentee.name, reason, mentee.id))
     result.proposals.sort(key=lambda p: (-p.score, p.mentee.casefold(), p.mentor.casefold()))
     return result
@@ -272,7 +273,7 @@ def _why_unmatched(
     mentors: list[m.Participant],
     allowed: np.ndarray,
     free: np.ndarray,
-    room: int | None,
+    full: bool,
     cap: int,
 ) -> str:
     if not mentors:
@@ -294,14 +295,11 @@ def _why_unmatched(
         if needs_external(mentee):
             return "no external mentor with a free place"
         return f"every suitable mentor already has {cap} mentee(s) (max mentees per mentor)"
-    if room is not None and room == 0:
+    if full:
         return "the design's maximum number of pairs is reached"
-    if room is not None:
-        return (
-            "the design's maximum number of pairs is reached; the remaining places went to "
-            "better-scoring pairs"
-        )
-    return "the free places of the suitable mentors went to other mentees (best total score)"
+    names = [mentors[i].name for i in np.flatnonzero(suitable & (free > 0))]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"the free places of {shown} went to other mentees (the best total score)"
 
 
 def proposals_total(proposals: Iterable[Proposal]) -> int:
