@@ -1,0 +1,543 @@
+"""A table model for one list of the shown program, edited in place through the session.
+
+How a page uses it::
+
+    COLUMNS = (
+        Column("name", "Name", width=180),
+        Column("role", "Role"),                      # kind from the store + schema: enum
+        Column("influence", "Influence"),            # int, range 1-5 from the schema
+        Column("in_room", "In the room"),            # bool: a check box
+        Column("last_contact", "Last contact"),      # date: a date picker
+        Column("views", "Views"),                    # long text: first line shown
+        Column("skills", "Skills", kind="list"),     # participants only: comma-separated
+        Column("health", "Health", editable=False, value=lambda item: ...),  # computed
+    )
+    model = CollectionTableModel(session, "stakeholders", COLUMNS)
+    table = CollectionTable(session, model, "Stakeholders")   # see collection_table.py
+
+The model reads the items of ``session.program`` (no query per cell), keeps
+them in the stored order and follows every session change: an edit of a
+field emits ``dataChanged``, an item added or removed (also by Undo) inserts
+or removes just that row, so selections and scroll positions stay put.
+``setData`` calls ``session.edit_item`` (undo-able); a refused value is
+shown through ``dialogs.show_error`` once the editor has closed.
+
+Roles: ``Qt.DisplayRole`` plain text in the user's locale; ``Qt.EditRole``
+the stored value (a ``datetime.date``, a number, a name); ``Qt.CheckStateRole``
+for booleans; ``ROW_ID_ROLE`` the item's row id; ``SORT_ROLE`` a value that
+sorts right (``sort_proxy(model)`` sorts by it). ``CollectionDelegate``
+gives the editors: combo boxes for choices and references, date pickers,
+spin boxes with the schema's ranges, line edits that never cut text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from mentor_desk.ui import dialogs
+from mentor_desk.ui.display import (
+    format_date,
+    format_number,
+    one_line,
+    plain_tooltip,
+    store_number,
+)
+from mentor_desk.ui.forms import (
+    LINE_EDIT_MAX,
+    NOT_SET_CHOICE,
+    NUM_RANGE,
+    FieldInfo,
+    NullableDateEdit,
+    field_info,
+)
+from mentor_desk.ui.session import ProgramSession
+
+ROW_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a collection table.
+
+    ``kind`` (text, enum, int, num, bool, date, ref, list) is found from the
+    store and the schema when not given. ``value`` computes a read-only
+    column from the item; ``width`` is the initial width in pixels.
+    """
+
+    field: str
+    header: str
+    kind: str | None = None
+    editable: bool = True
+    width: int | None = None
+    value: Callable[[Any], Any] | None = None
+    decimals: int = 2
+
+
+ColumnSpec = Column  # the name the issue uses
+
+
+def default_new_item(session: ProgramSession, collection: str, noun: str) -> Any:
+    """A new item with its required fields filled: a unique "New <noun>" name, the first choice."""
+    from mentor_desk.store.repository import COLLECTIONS
+
+    cls = COLLECTIONS[collection].cls
+    values: dict[str, Any] = {}
+    existing = session.items(collection)
+    for spec in dataclasses.fields(cls):
+        required = (
+            spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
+        )
+        if not required:
+            continue
+        info = field_info(collection, spec.name)
+        if info.kind == "enum":
+            values[spec.name] = info.choices[0]
+        elif info.kind == "date":
+            values[spec.name] = session.today()
+        elif info.kind in ("int", "num"):
+            values[spec.name] = int(info.minimum or 0)
+        elif info.kind == "ref":
+            names = [it.name for it in session.items(info.ref or "")]
+            if not names:
+                from mentor_desk.errors import KnownError
+
+                raise KnownError(f"add one of the program's {info.ref} first")
+            values[spec.name] = names[0]
+        else:
+            taken = {getattr(it, spec.name) for it in existing}
+            base = f"New {noun}"
+            name, n = base, 2
+            while name in taken:
+                name, n = f"{base} {n}", n + 1
+            values[spec.name] = name
+    return cls(**values)
+
+
+class CollectionTableModel(QAbstractTableModel):
+    """The items of one collection of ``session.program`` as rows.
+
+    Attributes:
+        session: the ProgramSession.
+        collection: the collection name ("stakeholders", "costs", ...).
+        columns: the Column specs.
+        items_of: gives the rows from the session (default: every item of the
+            collection; e.g. the evaluations of one development goal).
+    """
+
+    def __init__(
+        self,
+        session: ProgramSession,
+        collection: str,
+        columns: Sequence[Column],
+        parent: QObject | None = None,
+        *,
+        items_of: Callable[[ProgramSession], list[Any]] | None = None,
+    ):
+        super().__init__(parent)
+        self.session = session
+        self.collection = collection
+        self.items_of = items_of or (lambda s: s.items(collection))
+        self.columns = list(columns)
+        self.infos: list[FieldInfo | None] = []
+        for col in self.columns:
+            info = None
+            if col.value is None:
+                info = field_info(collection, col.field)
+                if col.kind is not None and col.kind != info.kind:
+                    info = dataclasses.replace(info, kind=col.kind)
+            self.infos.append(info)
+        self._items: list[Any] = list(self.items_of(session))
+        session.changed.connect(self.sync)
+        session.programChanged.connect(self.reset)
+
+    # ----- following the session -------------------------------------------------
+
+    def reset(self) -> None:
+        self.beginResetModel()
+        self._items = list(self.items_of(self.session))
+        self.endResetModel()
+
+    def sync(self, *_args: Any) -> None:
+        """Take the reloaded items; insert or remove only the rows that changed."""
+        new = list(self.items_of(self.session))
+        old_ids = [it.id for it in self._items]
+        new_ids = [it.id for it in new]
+        if old_ids == new_ids:
+            self._items = new
+            if new:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(new) - 1, len(self.columns) - 1)
+                )
+            return
+        if len(new_ids) == len(old_ids) + 1:
+            pos = _first_difference(old_ids, new_ids, len(old_ids))
+            if new_ids[:pos] + new_ids[pos + 1 :] == old_ids:
+                self.beginInsertRows(QModelIndex(), pos, pos)
+                self._items = new
+                self.endInsertRows()
+                self._refresh_all()
+                return
+        if len(old_ids) == len(new_ids) + 1:
+            pos = _first_difference(old_ids, new_ids, len(new_ids))
+            if old_ids[:pos] + old_ids[pos + 1 :] == new_ids:
+                self.beginRemoveRows(QModelIndex(), pos, pos)
+                self._items = new
+                self.endRemoveRows()
+                self._refresh_all()
+                return
+        self.beginResetModel()
+        self._items = new
+        self.endResetModel()
+
+    def _refresh_all(self) -> None:
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._items) - 1, len(self.columns) - 1)
+            )
+
+    # ----- reading ---------------------------------------------------------------
+
+    def item_at(self, row: int) -> Any:
+        return self._items[row]
+
+    def row_of(self, item_id: int | None) -> int | None:
+        for row, it in enumerate(self._items):
+            if it.id == item_id:
+                return row
+        return None
+
+    def column_of(self, field: str | None) -> int | None:
+        for i, col in enumerate(self.columns):
+            if col.field == field:
+                return i
+        return None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].header
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip(self.columns[section].header)
+        vertical = orientation == Qt.Orientation.Vertical
+        if vertical and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._items):
+            return str(section + 1)
+        return None
+
+    def raw(self, row: int, column: int) -> Any:
+        col = self.columns[column]
+        item = self._items[row]
+        if col.value is not None:
+            return col.value(item)
+        return getattr(item, col.field)
+
+    def kind(self, column: int) -> str:
+        info = self.infos[column]
+        return self.columns[column].kind or (info.kind if info else "text")
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._items):
+            return None
+        row, column = index.row(), index.column()
+        kind = self.kind(column)
+        if role == ROW_ID_ROLE:
+            return self._items[row].id
+        value = self.raw(row, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if kind == "bool":
+                return None
+            return self.display(value, kind, self.columns[column].decimals)
+        if role == Qt.ItemDataRole.EditRole:
+            if kind == "list":
+                return ", ".join(value or [])
+            return value
+        if role == Qt.ItemDataRole.CheckStateRole and kind == "bool":
+            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole and kind == "text" and value:
+            if len(value) > 40 or "\n" in value:
+                return plain_tooltip(value[:2000])
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole and kind == "bool":
+            return "yes" if value else "no"
+        if role == Qt.ItemDataRole.TextAlignmentRole and kind in ("int", "num"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == SORT_ROLE:
+            return self.sort_key(value, kind)
+        return None
+
+    @staticmethod
+    def display(value: Any, kind: str, decimals: int = 2) -> str:
+        if value is None:
+            return ""
+        if kind == "date" or isinstance(value, dt.date):
+            return format_date(value)
+        if kind in ("int", "num") or isinstance(value, (int, float)):
+            return format_number(value)
+        if kind == "list":
+            return ", ".join(value)
+        if kind == "text":
+            return one_line(str(value))
+        return str(value)
+
+    @staticmethod
+    def sort_key(value: Any, kind: str) -> Any:
+        if kind in ("int", "num"):
+            return float("-inf") if value is None else float(value)
+        if kind == "bool":
+            return 1 if value else 0
+        if kind == "date":
+            return "" if value is None else value.isoformat()
+        if kind == "list":
+            return ", ".join(value or []).casefold()
+        return "" if value is None else str(value).casefold()
+
+    # ----- editing ---------------------------------------------------------------
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        col = self.columns[index.column()]
+        if col.editable and col.value is None:
+            if self.kind(index.column()) == "bool":
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            else:
+                flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or not (self.flags(index) & ~Qt.ItemFlag.ItemIsSelectable):
+            return False
+        col = self.columns[index.column()]
+        if not col.editable or col.value is not None:
+            return False
+        kind = self.kind(index.column())
+        if role == Qt.ItemDataRole.CheckStateRole and kind == "bool":
+            value = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role != Qt.ItemDataRole.EditRole:
+            return False
+        value = self.convert(value, kind)
+        item = self._items[index.row()]
+        return self.session.edit_item(
+            self.collection, item.id, col.field, value, on_error=self._report_later
+        )
+
+    @staticmethod
+    def convert(value: Any, kind: str) -> Any:
+        """A value from an editor to what the program stores."""
+        if kind == "list":
+            if isinstance(value, str):
+                return [part.strip() for part in value.split(",") if part.strip()]
+            return list(value or [])
+        if isinstance(value, str) and value == "":
+            return None
+        if kind == "num" and isinstance(value, float):
+            return store_number(value)
+        return value
+
+    def _report_later(self, message: str) -> None:
+        # The editor is still closing; a modal box now would re-enter the view.
+        QTimer.singleShot(0, lambda: dialogs.show_error(self.session.dialog_parent, message))
+
+    # ----- adding and removing ---------------------------------------------------
+
+    def add_item(self, item: Any, *, parent_id: int | None = None) -> int | None:
+        """Add ``item`` through the session (undo-able); returns its id or None."""
+        return self.session.add_item(self.collection, item, parent_id=parent_id)
+
+    def remove_item(self, item_id: int) -> bool:
+        return self.session.remove_item(self.collection, item_id)
+
+
+def _first_difference(a: list[Any], b: list[Any], default: int) -> int:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return default
+
+
+def sort_proxy(model: CollectionTableModel, parent: QObject | None = None) -> QSortFilterProxyModel:
+    """A proxy that sorts by ``SORT_ROLE`` (numbers as numbers, dates as dates)."""
+    proxy = QSortFilterProxyModel(parent or model)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setDynamicSortFilter(False)
+    return proxy
+
+
+def _source(index: AnyIndex) -> tuple[CollectionTableModel, QModelIndex]:
+    model = index.model()
+    while isinstance(model, QSortFilterProxyModel):
+        index = model.mapToSource(index)
+        model = model.sourceModel()
+    assert isinstance(model, CollectionTableModel)
+    return model, index
+
+
+class CollectionDelegate(QStyledItemDelegate):
+    """Editors for a collection table: choices, references, dates, ranged numbers, long lines."""
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> QWidget:
+        model, source = _source(index)
+        column = source.column()
+        kind = model.kind(column)
+        info = model.infos[column]
+        header = model.columns[column].header
+        editor: QWidget
+        if kind in ("enum", "ref"):
+            combo = QComboBox(parent)
+            if info is not None and not info.required:
+                combo.addItem(NOT_SET_CHOICE, None)
+            if kind == "enum" and info is not None:
+                choices = list(info.choices)
+            else:
+                choices = [it.name for it in model.session.items(info.ref if info else "")]
+            for choice in choices:
+                combo.addItem(choice, choice)
+            combo.activated.connect(lambda _i, c=combo: self._commit_close(c))
+            editor = combo
+        elif kind == "date":
+            editor = NullableDateEdit(parent)
+        elif kind == "int":
+            spin = QSpinBox(parent)
+            low = int(info.minimum) if info and info.minimum is not None else -(2**31) + 2
+            high = int(info.maximum) if info and info.maximum is not None else 2**31 - 1
+            if info is not None and not info.required:
+                low -= 1
+                spin.setSpecialValueText("not set")
+            spin.setRange(low, high)
+            editor = spin
+        elif kind == "num":
+            dspin = QDoubleSpinBox(parent)
+            decimals = model.columns[column].decimals
+            dspin.setDecimals(decimals)
+            low = info.minimum if info and info.minimum is not None else -NUM_RANGE
+            high = info.maximum if info and info.maximum is not None else NUM_RANGE
+            if info is not None and not info.required:
+                low -= 10 ** (-decimals)
+                dspin.setSpecialValueText("not set")
+            dspin.setRange(low, high)
+            dspin.setGroupSeparatorShown(True)
+            editor = dspin
+        else:
+            line = QLineEdit(parent)
+            line.setMaxLength(LINE_EDIT_MAX)
+            editor = line
+        editor.setAccessibleName(header)
+        return editor
+
+    def _commit_close(self, editor: QWidget) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            pos = editor.findData(value)
+            if pos < 0 and value is not None:
+                editor.addItem(str(value), value)
+                pos = editor.count() - 1
+            editor.setCurrentIndex(max(pos, 0))
+        elif isinstance(editor, NullableDateEdit):
+            editor.set_value(value if isinstance(value, dt.date) else None)
+        elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+            editor.setValue(editor.minimum() if value is None else value)
+        elif isinstance(editor, QLineEdit):
+            editor.setText("" if value is None else str(value))
+
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
+        value: Any
+        if isinstance(editor, QComboBox):
+            value = editor.currentData()
+        elif isinstance(editor, NullableDateEdit):
+            value = editor.value()
+        elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+            value = (
+                None
+                if editor.specialValueText() and editor.value() == editor.minimum()
+                else (editor.value())
+            )
+        elif isinstance(editor, QLineEdit):
+            value = editor.text()
+        else:  # pragma: no cover
+            return
+        source_model, source = _source(index)
+        info = source_model.infos[source.column()]
+        if (
+            isinstance(value, str)
+            and info is not None
+            and info.max_length
+            and len(value) > info.max_length
+        ):
+            source_model._report_later(
+                f"{source_model.columns[source.column()].header} is {len(value):,} characters "
+                f"long; at most {info.max_length:,} are allowed. Nothing was changed."
+            )
+            return
+        if value == index.data(Qt.ItemDataRole.EditRole):
+            return
+        model.setData(index, value, Qt.ItemDataRole.EditRole)
+
+
+NEW_NOUNS = {
+    "goals": "goal",
+    "costs": "cost",
+    "target_groups": "target group",
+    "stakeholders": "stakeholder",
+    "benefits": "benefit",
+    "roles": "role",
+    "procedures": "procedure",
+    "competencies": "competency",
+    "trainings": "training",
+    "communications": "communication",
+    "participants": "participant",
+    "development_goals": "development goal",
+    "ideas": "idea",
+    "journal": "entry",
+}
+
+__all__ = [
+    "ROW_ID_ROLE",
+    "SORT_ROLE",
+    "Column",
+    "ColumnSpec",
+    "CollectionTableModel",
+    "CollectionDelegate",
+    "default_new_item",
+    "sort_proxy",
+]
