@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mentor_desk.domain import model as m
 
@@ -262,7 +265,7 @@ def read_table(
                 if progress is not None:
                     progress(min(total, reader.line_num), total)
             start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue
             if headers is None:
                 headers = [cell.strip() for cell in cells]
@@ -357,14 +360,6 @@ def mapping_problems(headers: Sequence[str], mapping: Mapping[int, str | None]) 
 
 # ----- rows to participants ----------------------------------------------------
 
-_LIMITS = {
-    "name": m.MAX_NAME,
-    "email": m.MAX_EMAIL,
-    "department": m.MAX_TEXT,
-    "title": m.MAX_TEXT,
-    "manager": m.MAX_NAME,
-}
-
 
 def parse_participants(
     table: CsvTable,
@@ -387,105 +382,189 @@ def parse_participants(
     columns = [(i, f) for i, f in sorted(mapping.items()) if f is not None]
     width = len(table.headers)
     result = ParseResult(fields=frozenset(f for _, f in columns))
+    total = len(table.rows)
+    line_of = [line for line, _ in table.rows]
+    reasons: dict[int, list[str]] = {}
+    padding = [""] * width
+    rows: list[list[str]] = []
+    for row, (_, cells) in enumerate(table.rows):
+        if len(cells) < width:
+            cells = cells + padding[len(cells) :]
+        elif len(cells) > width and "".join(cells[width:]).strip():
+            reasons[row] = [f"it has {len(cells)} cells but the header has {width}"]
+        rows.append(cells)
+
+    # Column by column: each converter returns the value, or a _Bad saying why not.
+    values: dict[str, list[Any]] = {}
+    for done, (index, target) in enumerate(columns):
+        if cancelled is not None and cancelled():
+            raise CsvCancelled()
+        if progress is not None:
+            progress(total * done // (len(columns) + 1), total)
+        raw = [cells[index].strip() for cells in rows]
+        raw = [c[1:] if c[:1] == "'" and c[1:2] in _FORMULA_START else c for c in raw]
+        converted = list(map(_CONVERTERS[target], raw))
+        for row, value in enumerate(converted):
+            if value.__class__ is _Bad:
+                reasons.setdefault(row, []).append(value.message)
+                converted[row] = None
+        values[target] = converted
+
+    # The same person twice in the file.
     seen_email: dict[str, int] = {}
     seen_name: dict[str, int] = {}
-    total = len(table.rows)
-    for count, (line, cells) in enumerate(table.rows):
-        if count % PROGRESS_EVERY == 0:
-            if cancelled is not None and cancelled():
-                raise CsvCancelled()
-            if progress is not None:
-                progress(count, total)
-        reasons: list[str] = []
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            reasons.append(f"it has {len(cells)} cells but the header has {width}")
-        values: dict[str, object] = {}
-        for index, target in columns:
-            raw = cells[index].strip() if index < len(cells) else ""
-            if raw[:1] == "'" and raw[1:2] in _FORMULA_START:
-                raw = raw[1:]  # a cell our export made inert
-            values[target] = _convert(target, raw, reasons)
-        name = values.get("name")
-        email = values.get("email")
-        if name:
-            if email:
-                key = str(email).casefold()
-                if key in seen_email:
-                    reasons.append(f"the same e-mail as line {seen_email[key]}")
-                seen_email.setdefault(key, line)
-            else:
-                if name in seen_name:
-                    reasons.append(f"the same name as line {seen_name[name]}, and no e-mail")
-                seen_name.setdefault(str(name), line)
-        if reasons:
-            result.errors.append(RowError(line, "; ".join(reasons)))
+    emails = values.get("email") or [None] * total
+    for row, (name, email) in enumerate(zip(values["name"], emails, strict=True)):
+        if not name:
             continue
-        skills = values.pop("skills", None) or []
-        result.participants.append(m.Participant(skills=list(skills), **values))  # type: ignore[arg-type]
-        result.lines.append(line)
+        if email:
+            key = email.casefold()
+            if key in seen_email:
+                reasons.setdefault(row, []).append(f"the same e-mail as line {seen_email[key]}")
+            else:
+                seen_email[key] = line_of[row]
+        elif name in seen_name:
+            reasons.setdefault(row, []).append(
+                f"the same name as line {seen_name[name]}, and no e-mail"
+            )
+        else:
+            seen_name[name] = line_of[row]
+
+    if reasons:
+        result.errors = [RowError(line_of[row], "; ".join(reasons[row])) for row in sorted(reasons)]
+        return result
+    order = [f.name for f in dataclasses.fields(m.Participant) if f.name != "id"]
+    nothing = [None] * total
+    table_columns = [
+        values.get(name) or ([[] for _ in range(total)] if name == "skills" else nothing)
+        for name in order
+    ]
+    result.participants = list(itertools.starmap(m.Participant, zip(*table_columns, strict=True)))
+    result.lines = line_of
     if progress is not None:
         progress(total, total)
     return result
 
 
-def _convert(target: str, raw: str, reasons: list[str]) -> object:
-    label = FIELD_LABELS[target].lower()
-    if target == "name":
+class _Bad:
+    """What a converter returns for a cell its field cannot hold: why."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _text(label: str, limit: int, *, required: bool = False) -> Callable[[str], str | None | _Bad]:
+    def convert(raw: str) -> str | None | _Bad:
         if not raw:
-            reasons.append("the name is missing")
+            if required:
+                return _Bad(f"the {label} is missing")
             return None
-    elif target == "role":
-        role = raw.casefold()
-        if role not in m.PARTICIPANT_ROLES:
-            if raw:
-                reasons.append(f"unknown role {_show(raw)}: use mentor or mentee")
-            else:
-                reasons.append("the role is missing: use mentor or mentee")
-            return None
-        return role
-    if not raw:
-        return [] if target == "skills" else None
-    if target in _LIMITS:
-        if len(raw) > _LIMITS[target]:
-            reasons.append(
-                f"the {label} is {len(raw):,} characters long; at most {_LIMITS[target]:,} "
-                "are allowed"
+        if len(raw) > limit:
+            return _Bad(
+                f"the {label} is {len(raw):,} characters long; at most {limit:,} are allowed"
             )
-            return None
-        if target == "email" and ("@" not in raw or any(ch.isspace() for ch in raw)):
-            reasons.append(f"{_show(raw)} is not an e-mail address")
-            return None
         return raw
-    if target == "skills":
-        skills: list[str] = []
-        folded: set[str] = set()
-        for part in SKILL_SPLIT.split(raw):
-            skill = part.strip()
-            if not skill or skill.casefold() in folded:
-                continue
-            if len(skill) > m.MAX_SKILL:
-                reasons.append(
-                    f"the skill {_show(skill)} is {len(skill)} characters long; "
-                    f"at most {m.MAX_SKILL} are allowed"
-                )
-                return None
-            folded.add(skill.casefold())
-            skills.append(skill)
-        return skills
-    if target in BOOL_FIELDS:
+
+    return convert
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _email(raw: str) -> str | None | _Bad:
+    if not raw:
+        return None
+    if len(raw) > m.MAX_EMAIL:
+        return _Bad(
+            f"the e-mail is {len(raw):,} characters long; at most {m.MAX_EMAIL} are allowed"
+        )
+    if "@" not in raw or _SPACE.search(raw):
+        return _Bad(f"{_show(raw)} is not an e-mail address")
+    return raw
+
+
+def _role(raw: str) -> str | _Bad:
+    role = raw.casefold()
+    if role in m.PARTICIPANT_ROLES:
+        return role
+    if raw:
+        return _Bad(f"unknown role {_show(raw)}: use mentor or mentee")
+    return _Bad("the role is missing: use mentor or mentee")
+
+
+def _skills(raw: str) -> list[str] | _Bad:
+    if not raw:
+        return []
+    if "|" not in raw and ";" not in raw:
+        fast = [raw]
+    else:
+        fast = [part.strip() for part in SKILL_SPLIT.split(raw)]
+        if "" in fast:
+            fast = [part for part in fast if part]
+    if (
+        fast
+        and max(map(len, fast)) <= m.MAX_SKILL
+        and (len(fast) == 1 or len(set(map(str.casefold, fast))) == len(fast))
+    ):
+        return fast
+    skills: list[str] = []
+    folded: set[str] = set()
+    for part in SKILL_SPLIT.split(raw):
+        skill = part.strip()
+        if not skill or skill.casefold() in folded:
+            continue
+        if len(skill) > m.MAX_SKILL:
+            return _Bad(
+                f"the skill {_show(skill)} is {len(skill)} characters long; "
+                f"at most {m.MAX_SKILL} are allowed"
+            )
+        folded.add(skill.casefold())
+        skills.append(skill)
+    return skills
+
+
+def _boolean(label: str) -> Callable[[str], bool | None | _Bad]:
+    def convert(raw: str) -> bool | None | _Bad:
+        if not raw:
+            return None
         word = raw.casefold()
         if word in TRUE_WORDS:
             return True
         if word in FALSE_WORDS:
             return False
-        reasons.append(f"{label} is {_show(raw)}: use yes or no")
-        return None
-    if target in DATE_FIELDS:
+        return _Bad(f"{label} is {_show(raw)}: use yes or no")
+
+    return convert
+
+
+def _date(label: str) -> Callable[[str], dt.date | None | _Bad]:
+    def convert(raw: str) -> dt.date | None | _Bad:
+        if not raw:
+            return None
         parsed = parse_date(raw)
         if parsed is None:
-            reasons.append(f"{label} {_show(raw)} is not a date: use YYYY-MM-DD")
+            return _Bad(f"{label} {_show(raw)} is not a date: use YYYY-MM-DD")
         return parsed
-    raise AssertionError(target)
+
+    return convert
+
+
+_CONVERTERS: dict[str, Callable[[str], Any]] = {
+    "name": _text("name", m.MAX_NAME, required=True),
+    "role": _role,
+    "email": _email,
+    "department": _text("department", m.MAX_TEXT),
+    "title": _text("title", m.MAX_TEXT),
+    "manager": _text("manager", m.MAX_NAME),
+    "skills": _skills,
+    "external": _boolean("external"),
+    "reports_to_manager": _boolean("reports to manager"),
+    "high_performer": _boolean("high performer"),
+    "joined_on": _date("joined"),
+    "left_on": _date("left"),
+}
 
 
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -498,6 +577,11 @@ def parse_date(text: str) -> dt.date | None:
     April in one country and March in another.
     """
     text = text.strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
     if "T" in text or " " in text:
         text = re.split(r"[T ]", text, maxsplit=1)[0]
     match = _DOTTED.fullmatch(text)

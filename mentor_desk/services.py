@@ -469,7 +469,12 @@ def propose_pairs(pf: ProgramFile, *, program_id: int, today: dt.date) -> Any:
 
 
 def accept_proposals(
-    pf: ProgramFile, *, program_id: int, proposals: list[Any], started_on: dt.date | None = None
+    pf: ProgramFile,
+    *,
+    program_id: int,
+    proposals: list[Any],
+    started_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> list[Change]:
     """Store accepted proposals as pairs with status ``proposed``, in one transaction.
 
@@ -483,7 +488,8 @@ def accept_proposals(
         return []
     r = repo(pf)
     program = r.load_program(program_id)
-    open_mentees = {p.mentee for p in program.pairs if matching.is_open(p)}
+    today = today or dt.date.today()
+    open_mentees = {p.mentee for p in program.pairs if matching.is_open(p, today)}
     ids = {p.id for p in program.participants}
     problems = []
     seen: set[int | None] = set()

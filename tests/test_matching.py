@@ -156,11 +156,12 @@ def test_capacity_counts_open_pairs_and_defaults_to_one():
         "mentee 2 of 2 for this mentor",
     ]
 
-    # An open pair takes a place; a closed one does not.
+    # An open pair takes a place; a closed or ended one does not.
     existing = m.Pair("Xia", "Old", status="paused")
     gone = m.Pair("Xia", "Older", status="closed")
+    ended = m.Pair("Xia", "Older", status="active", ended_on=TODAY)
     people += [mentee("Old"), mentee("Older")]
-    result = matching.propose(program(*people, pairs=[existing, gone], per_mentor=2), TODAY)
+    result = matching.propose(program(*people, pairs=[existing, gone, ended], per_mentor=2), TODAY)
     assert len(result.proposals) == 1
     # "Older" only had a closed pair: unpaired, and a candidate again.
     assert {u.mentee for u in result.unmatched} | {p.mentee for p in result.proposals} == {

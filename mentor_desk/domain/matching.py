@@ -3,8 +3,8 @@
 Pure: a function of the program and ``today``; no Qt, no SQL.
 
 Who is matched: every mentee without an open pair (status proposed, active,
-paused, or none given) who has not left, with the mentors who have not left
-and have a free place.
+paused, or none given, and not ended by ``today``) who has not left, with the
+mentors who have not left and have a free place.
 
 Hard constraints (a pair that breaks one is never proposed):
 - a mentor is never the mentee's own line manager (who appraises the
@@ -88,8 +88,11 @@ def _key(text: str | None) -> str:
     return " ".join(text.split()).casefold() if text else ""
 
 
-def is_open(pair: m.Pair) -> bool:
-    """A pair that takes a mentor's place: proposed, active or paused (no status = active)."""
+def is_open(pair: m.Pair, today: dt.date | None = None) -> bool:
+    """A pair that takes a mentor's place: proposed, active or paused (no status = active),
+    and not ended on or before ``today`` (as the rules count it)."""
+    if today is not None and pair.ended_on is not None and pair.ended_on <= today:
+        return False
     return (pair.status or "active") in OPEN_STATUSES
 
 
@@ -110,7 +113,7 @@ def _has_left(p: m.Participant, today: dt.date) -> bool:
 
 def propose(program: m.Program, today: dt.date) -> MatchResult:
     """The optimal proposals for the program's unpaired mentees, with reasons."""
-    open_pairs = [p for p in program.pairs if is_open(p)]
+    open_pairs = [p for p in program.pairs if is_open(p, today)]
     paired = {p.mentee for p in open_pairs}
     load: dict[str, int] = {}
     for pair in open_pairs:

@@ -984,13 +984,14 @@ class Repository:
         lines: Sequence[int] | None = None,
         progress: Any = None,
     ) -> tuple[int, int]:
-        """Add or update many participants at once; returns (added, updated).
+        """Add or update many participants at once; returns (added, changed).
 
         Each matches an existing participant of the program with the same
         e-mail (any case), else one with the same name whose e-mail does not
         say it is someone else; matched ones get the values of ``fields``
-        (skills replaced when "skills" is among them), the rest are added at
-        the end. A row that matches several participants, or a participant
+        (skills replaced when "skills" is among them; a row whose values are
+        already stored is not written, nor counted as changed), the rest are
+        added at the end. A row that matches several participants, or a participant
         another row already matched, raises DocumentError naming its line
         (``lines[i]``, else its position). ``progress(done)`` is called as
         rows are written and may raise to abandon the change.
@@ -1046,10 +1047,30 @@ class Repository:
         coll = COLLECTIONS["participants"]
         set_cols = [c for c in coll.columns if c.field in fields]
         all_cols = list(coll.columns)
+        with_skills = "skills" in fields
+        # What the matched rows hold now, so that unchanged ones are not written again.
+        current: dict[int, tuple[Any, ...]] = {}
+        current_skills: dict[int, list[str]] = {}
+        if claimed:
+            select = ", ".join(_q(c.sql) for c in set_cols) or "NULL"
+            for row in self.conn.execute(
+                f"SELECT id, {select} FROM participants WHERE program_id = ?", [program_id]
+            ):
+                if row[0] in claimed:
+                    current[row[0]] = tuple(row[1:])
+            if with_skills:
+                for pid, skill in self.conn.execute(
+                    "SELECT s.participant_id, s.skill FROM participant_skills s "
+                    "JOIN participants p ON p.id = s.participant_id "
+                    "WHERE p.program_id = ? ORDER BY s.participant_id, s.position",
+                    [program_id],
+                ):
+                    current_skills.setdefault(pid, []).append(skill)
         updates: list[list[Any]] = []
         inserts: list[list[Any]] = []
         skills: list[tuple[int, int, str]] = []
-        updated_ids: list[tuple[int]] = []
+        reskilled: list[tuple[int]] = []
+        changed = 0
         next_id = self._next_id("participants")
         position = self.conn.execute(
             "SELECT COALESCE(MAX(position), -1) + 1 FROM participants WHERE program_id = ?",
@@ -1064,12 +1085,18 @@ class Repository:
                     + [_to_db(c.kind, getattr(p, c.field)) for c in all_cols]
                 )
                 position += 1
-            else:
-                row_id = target
-                updates.append([_to_db(c.kind, getattr(p, c.field)) for c in set_cols] + [row_id])
-                updated_ids.append((row_id,))
-            if "skills" in fields:
-                skills.extend((row_id, pos, skill) for pos, skill in enumerate(p.skills))
+                if with_skills:
+                    skills.extend((row_id, pos, skill) for pos, skill in enumerate(p.skills))
+                continue
+            values = [_to_db(c.kind, getattr(p, c.field)) for c in set_cols]
+            row_changed = tuple(values) != current.get(target)
+            if row_changed:
+                updates.append([*values, target])
+            if with_skills and p.skills != current_skills.get(target, []):
+                row_changed = True
+                reskilled.append((target,))
+                skills.extend((target, pos, skill) for pos, skill in enumerate(p.skills))
+            changed += row_changed
 
         insert_sql = (
             f"INSERT INTO participants (id, program_id, position, "
@@ -1096,16 +1123,17 @@ class Repository:
                         progress(done)
         except sqlite3.IntegrityError as exc:
             raise _conflict(exc, "participant name and e-mail", None) from exc
-        if "skills" in fields:
+        if with_skills:
             self.conn.executemany(
-                "DELETE FROM participant_skills WHERE participant_id = ?", updated_ids
+                "DELETE FROM participant_skills WHERE participant_id = ?", reskilled
             )
             self.conn.executemany(
                 "INSERT INTO participant_skills (participant_id, position, skill) VALUES (?, ?, ?)",
                 skills,
             )
-        self.touch(program_id)
-        return len(inserts), len(updates)
+        if inserts or changed:
+            self.touch(program_id)
+        return len(inserts), changed
 
     def insert_pairs(
         self, program_id: int, pairs: Sequence[tuple[int, int, str | None, dt.date | None]]
