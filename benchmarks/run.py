@@ -1,0 +1,954 @@
+"""Benchmark Mentor Desk against bare baselines measured in the same run (issue #7).
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/run.py [--quick] [--sizes 500,2000,8000] [--repeat N]
+
+It makes its own data (``benchmarks/data.py``), works in a temporary folder
+with its own HOME, and prints one table per section: each figure is a median
+over ``--repeat`` runs (the window edit also its 99th percentile), next to a
+baseline doing the bare minimum of the same job, and their ratio. The last
+table shows how each figure grows with the number of participants.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import json
+import math
+import os
+import pstats
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import data  # noqa: E402  (benchmarks/data.py, beside this file)
+
+MAIN_N = 2000
+
+
+# ----- figures and tables -------------------------------------------------------
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p99(values: list[float]) -> float:
+    """Nearest-rank 99th percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+@dataclass
+class Row:
+    """One line of a section's table: the product's figure, the baseline's, and the target."""
+
+    figure: str
+    value: float
+    unit: str  # "s", "ms" or "MB"
+    baseline: str = ""
+    base_value: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.base_value is None or self.base_value <= 0:
+            return None
+        return self.value / self.base_value
+
+
+def show(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        return f"{value:.3f} s"
+    if unit == "ms":
+        return f"{value * 1000:.2f} ms"
+    if unit == "MB":
+        return f"{value:.1f} MB"
+    return f"{value:g}{unit}"
+
+
+def print_table(rows: list[Row]) -> None:
+    headers = ("figure", "product", "baseline", "base", "ratio", "target", "met")
+    lines = [
+        (
+            r.figure,
+            show(r.value, r.unit),
+            r.baseline,
+            show(r.base_value, r.unit),
+            "-" if r.ratio is None else f"{r.ratio:.2f}x",
+            r.target,
+            {True: "yes", False: "NO", None: "-"}[r.met],
+        )
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for line in lines:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
+    for r in rows:
+        if r.note:
+            print(f"  note: {r.figure}: {r.note}")
+    print()
+
+
+def section(title: str) -> None:
+    print(f"== {title} ==", flush=True)
+
+
+def timed(
+    fn: Callable[[], Any], repeat: int, setup: Callable[[], Any] | None = None
+) -> list[float]:
+    """Wall times of ``fn`` over ``repeat`` runs (``setup`` runs untimed before each)."""
+    out = []
+    for _ in range(repeat):
+        if setup is not None:
+            setup()
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+# ----- the child processes of the start-up section --------------------------------
+
+
+def child_main(kind: str, db: str | None, t0: float) -> int:
+    """Show a window, quit on the first turn of the event loop, print wall time and peak RSS."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    result: dict[str, Any] = {}
+    if kind == "bare":
+        from PySide6.QtWidgets import QMainWindow
+
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+    else:
+        from mentor_desk import app as app_module
+
+        # As ``mentor-desk --db FILE`` does: the QApplication, the file, the window.
+        window = app_module.create_window(Path(db))  # type: ignore[arg-type]
+        app = QApplication.instance()
+        session = getattr(window, "session", None)
+        program = getattr(session, "program", None)
+        result["program"] = getattr(program, "name", None)
+        result["participants"] = len(program.participants) if program is not None else None
+
+    def first_turn() -> None:
+        result["wall"] = time.time() - t0
+        result["visible"] = window.isVisible()
+        app.quit()
+
+    window.show()
+    QTimer.singleShot(0, first_turn)
+    app.exec()
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result), flush=True)
+    with contextlib.suppress(Exception):
+        window.close()
+    return 0
+
+
+def run_child(kind: str, db: Path | None, env: dict[str, str]) -> tuple[dict[str, Any], float]:
+    """One start-up in a fresh interpreter: (what the child measured, whole-process wall time)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    t0 = time.time()
+    child_env = dict(env, BENCH_T0=repr(t0))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env, timeout=300)
+    whole = time.time() - t0
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:]), whole
+    raise RuntimeError(
+        f"the {kind} window did not start (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
+    )
+
+
+# ----- the sections ---------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What the sections of one size share."""
+
+    n: int
+    work: Path
+    env: dict[str, str]
+    repeat: int
+    edits: int
+    document: dict[str, Any]
+    json_path: Path
+    db: Path | None = None  # a file holding the program, imported once
+    program_id: int | None = None
+    program: Any = None  # the loaded Program
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def fresh_db(ctx: Context, name: str) -> Path:
+    return ctx.work / f"{name}-{ctx.n}-{time.monotonic_ns()}.db"
+
+
+def prepare(ctx: Context) -> None:
+    """Import the program once into a file the other sections read or copy."""
+    from mentor_desk import services
+
+    ctx.db = ctx.work / f"program-{ctx.n}.db"
+    if ctx.db.exists():
+        ctx.db.unlink()
+    pf = services.open_file(ctx.db)
+    try:
+        ctx.program_id = services.import_file(pf, path=ctx.json_path)
+        ctx.program = services.load_program(pf, ctx.program_id)
+    finally:
+        pf.close()
+
+
+def sec_startup(ctx: Context) -> list[Row]:
+    from mentor_desk import app as app_module
+
+    if not hasattr(app_module, "create_window"):
+        ctx.skipped["startup"] = "mentor_desk.app.create_window does not exist yet"
+        return []
+    assert ctx.db is not None
+    # The window opens its own copy: it takes the writer's lock and may write its state.
+    db = ctx.work / f"startup-{ctx.n}.db"
+    shutil.copy(ctx.db, db)
+    remember_last_program(db, ctx)
+    bare, app = [], []
+    for _ in range(ctx.repeat):
+        bare.append(run_child("bare", None, ctx.env))
+        app.append(run_child("app", db, ctx.env))
+    shown = {r[0].get("program") for r in app}
+    if shown != {ctx.program.name}:
+        raise RuntimeError(f"the window showed {shown}, not the program {ctx.program.name!r}")
+    t_app = median([r[0]["wall"] for r in app])
+    t_bare = median([r[0]["wall"] for r in bare])
+    m_app = median([r[0]["rss_mb"] for r in app])
+    m_bare = median([r[0]["rss_mb"] for r in bare])
+    rows = [
+        Row("start-up to first shown window", t_app, "s", "bare QMainWindow", t_bare,
+            "<= 2x", t_app <= 2 * t_bare),
+        Row("start-up peak memory (RSS)", m_app, "MB", "bare QMainWindow", m_bare,
+            "<= 1.5x", m_app <= 1.5 * m_bare),
+        Row("start-up whole process", median([r[1] for r in app]), "s", "bare QMainWindow",
+            median([r[1] for r in bare])),
+    ]  # fmt: skip
+    return rows
+
+
+def remember_last_program(db: Path, ctx: Context) -> None:
+    """Make the benchmark's program the one the window last showed, with another program beside it.
+
+    The window reopens the program named in its settings (``last/db`` and
+    ``last/program`` in the INI file under the benchmark's own config folder).
+    """
+    from mentor_desk import services
+    from mentor_desk.ui.main_window import app_settings
+
+    pf = services.open_file(db)
+    try:
+        if not any(p.name != ctx.program.name for p in services.list_programs(pf)):
+            services.load_demo(pf)
+    finally:
+        pf.close()
+    settings = app_settings()
+    settings.setValue("last/db", str(db.resolve()))
+    settings.setValue("last/program", ctx.program_id)
+    settings.sync()
+
+
+def flat_rows(document: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """Every list item of the document as (collection, position, JSON text): the baseline's rows."""
+    out: list[tuple[str, int, str]] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, f"{path}.{key}" if path else key)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    out.append((path, i, json.dumps(item, ensure_ascii=False)))
+                    walk({k: v for k, v in item.items() if isinstance(v, list)}, path)
+
+    walk(document["program"], "")
+    return out
+
+
+def baseline_import(json_path: Path, db: Path) -> int:
+    document = json.loads(json_path.read_bytes())
+    rows = flat_rows(document)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS items (collection TEXT, position INTEGER, data TEXT)")
+    with conn:
+        conn.executemany("INSERT INTO items VALUES (?, ?, ?)", rows)
+    conn.close()
+    return len(rows)
+
+
+def baseline_dump(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT collection, position, data FROM items").fetchall()
+    conn.close()
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def sec_import_dump(ctx: Context) -> list[Row]:
+    from mentor_desk import services
+
+    # Opening the empty file is set-up; the import (parse, validate, store) is timed.
+    files: list[Any] = []
+
+    def setup_import() -> None:
+        files.append(services.open_file(fresh_db(ctx, "import")))
+
+    def timed_import() -> None:
+        services.import_file(files[-1], path=ctx.json_path)
+        files[-1].close()
+
+    t_import = timed(timed_import, ctx.repeat, setup_import)
+    base_dbs: list[Path] = []
+    t_base_import = timed(
+        lambda: baseline_import(ctx.json_path, base_dbs[-1]),
+        ctx.repeat,
+        lambda: base_dbs.append(fresh_db(ctx, "flat")),
+    )
+    assert ctx.db is not None
+    pf = services.open_file(ctx.db, readonly=True)
+    try:
+        text = services.dump_program(pf, ref=ctx.program_id)  # type: ignore[arg-type]
+        t_dump = timed(lambda: services.dump_program(pf, ref=ctx.program_id), ctx.repeat)  # type: ignore[arg-type]
+    finally:
+        pf.close()
+    same = json.loads(text) == ctx.document
+    dump_note = "gives the imported document back" if same else "NOT the imported document"
+    t_base_dump = timed(lambda: baseline_dump(base_dbs[-1]), ctx.repeat)
+    ti, td = median(t_import), median(t_dump)
+    return [
+        Row("import (parse+validate+store)", ti, "s", "json + executemany", median(t_base_import),
+            "< 1 s", ti < 1.0),
+        Row("dump", td, "s", "SELECT + json.dumps", median(t_base_dump), "< 1 s", td < 1.0,
+            note=dump_note),
+    ]  # fmt: skip
+
+
+def plain_pass(program: Any) -> int:
+    """Read every field of every item of the program once: the least a rules pass must do."""
+    bc, design = program.business_case, program.design
+    lists = [
+        bc.goals, bc.costs, bc.target_groups, program.metrics, program.stakeholders,
+        program.benefits, program.pitch_meetings, design.roles, design.procedures,
+        design.competencies, design.trainings, design.communications, program.participants,
+        program.pairs, program.development_goals, program.measurements, program.surveys,
+        program.ideas, program.journal,
+        [e for goal in program.development_goals for e in goal.evaluations],
+    ]  # fmt: skip
+    seen = 0
+    for items in lists:
+        if not items:
+            continue
+        slots = type(items[0]).__slots__
+        for item in items:
+            for name in slots:
+                getattr(item, name)
+            seen += 1
+    return seen
+
+
+def sec_check(ctx: Context) -> list[Row]:
+    from mentor_desk.domain import rules
+
+    findings = rules.check(ctx.program, data.TODAY)
+    t_check = timed(lambda: rules.check(ctx.program, data.TODAY), max(ctx.repeat, 5))
+    t_base = timed(lambda: plain_pass(ctx.program), max(ctx.repeat, 5))
+    tc = median(t_check)
+    return [
+        Row("check (every rule)", tc, "s", "one plain pass", median(t_base), "< 0.1 s", tc < 0.1,
+            note=f"{len(findings)} findings"),
+    ]  # fmt: skip
+
+
+def baseline_pdf(pages: int) -> bytes:
+    """ReportLab's plain document: per page a heading, two paragraphs and a 20-row table."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    story: list[Any] = []
+    for page in range(pages):
+        story.append(Paragraph(f"Section {page + 1}", styles["Heading2"]))
+        story.append(Paragraph(" ".join(data.LOREM[:3]).replace("&", "&amp;"), styles["BodyText"]))
+        story.append(Paragraph(" ".join(data.LOREM[2:4]).replace("&", "&amp;"), styles["BodyText"]))
+        cells = [["Name", "Department", "Status", "Score"]] + [
+            [f"Person {page * 20 + r}", data.DEPARTMENTS[r % 12], "active", str(r)]
+            for r in range(20)
+        ]
+        tbl = Table(cells, repeatRows=1)
+        tbl.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
+        story.append(tbl)
+        if page < pages - 1:
+            story.append(PageBreak())
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build(story)
+    return out.getvalue()
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def sec_documents(ctx: Context) -> list[Row]:
+    from mentor_desk import services
+
+    rows = []
+    for kind, label in (("pitch", "pitch packet"), ("report", "progress report")):
+
+        def build(kind: str = kind) -> bytes:
+            return services.build_document(ctx.program, kind=kind, today=data.TODAY)
+
+        t0 = time.perf_counter()
+        pdf = build()
+        first = time.perf_counter() - t0
+        pages = page_count(pdf)
+        t0 = time.perf_counter()
+        base_pdf = baseline_pdf(pages)
+        base_first = time.perf_counter() - t0
+        assert page_count(base_pdf) == pages, "the baseline document has another page count"
+        # The first build is a run like the others (fonts are registered once per process,
+        # as in the application); it counts as one of the ``repeat`` runs.
+        t_doc = median([first, *timed(build, ctx.repeat - 1)])
+        again = timed(lambda pages=pages: baseline_pdf(pages), ctx.repeat - 1)
+        t_base = median([base_first, *again])
+        rows.append(
+            Row(label, t_doc, "s", "ReportLab plain, same pages", t_base, "< 1.5 s",
+                t_doc < 1.5, note=f"{pages} pages, {len(pdf) // 1024} KiB")
+        )  # fmt: skip
+    return rows
+
+
+def find_editor(window: Any) -> Any:
+    """A line edit of the window found by its accessible name, as a GUI test would."""
+    from PySide6.QtWidgets import QLineEdit
+
+    edits = [e for e in window.findChildren(QLineEdit) if e.accessibleName() and not e.isReadOnly()]
+    by_name = {e.accessibleName().casefold(): e for e in edits}
+    for name in ("organization", "focus", "meeting cadence", "program manager", "name"):
+        if name in by_name:
+            return by_name[name]
+    return edits[0] if edits else None
+
+
+def sec_edit(ctx: Context) -> list[Row]:
+    from mentor_desk import app as app_module
+
+    if not hasattr(app_module, "create_window"):
+        ctx.skipped["edit"] = "mentor_desk.app.create_window does not exist yet"
+        return []
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    assert ctx.db is not None
+    db = ctx.work / f"edit-{ctx.n}.db"
+    shutil.copy(ctx.db, db)
+    window = app_module.create_window(db)
+    qapp = QApplication.instance()
+    assert qapp is not None
+    window.show()
+    qapp.processEvents()
+    editor = find_editor(window)
+    shown = getattr(getattr(window, "session", None), "program", None)
+    if shown is None or shown.name != ctx.program.name:
+        window.close()
+        ctx.skipped["edit"] = "the window did not open the benchmark's program"
+        return []
+    if editor is None:
+        window.close()
+        ctx.skipped["edit"] = "no line edit with an accessible name in the window"
+        return []
+    name = editor.accessibleName()
+    editor.setFocus()
+    watcher = sqlite3.connect(db)
+    version = watcher.execute("PRAGMA data_version").fetchone()[0]
+    samples: list[float] = []
+    committed = 0
+    values = ("Benchmark Corp (edit A)", "Benchmark Corp (edit B)")
+    for i in range(ctx.edits):
+        value = values[i % 2]
+        editor.setText(value)  # the typing, untimed
+        t0 = time.perf_counter()
+        QTest.keyClick(editor, Qt.Key.Key_Return)  # commits: stored, reloaded, redrawn
+        qapp.processEvents()
+        samples.append(time.perf_counter() - t0)
+        now = watcher.execute("PRAGMA data_version").fetchone()[0]
+        committed += now != version
+        version = now
+    watcher.close()
+    window.close()
+    qapp.processEvents()
+    from mentor_desk import services
+
+    pf = services.open_file(db, readonly=True)
+    try:
+        dumped = services.dump_program(pf, ref=ctx.program_id)  # type: ignore[arg-type]
+    finally:
+        pf.close()
+    last = values[(ctx.edits - 1) % 2]
+    if committed != ctx.edits or json.dumps(last, ensure_ascii=False) not in dumped:
+        ctx.skipped["edit"] = (
+            f"edits of {name!r} reached the file {committed} of {ctx.edits} times"
+            f"{'' if last in dumped else ' and the last value is not in the dump'}"
+        )
+    base = baseline_edits(ctx.work / f"bare-{ctx.n}.db", ctx.edits)
+    note = f"field {name!r}, {committed}/{ctx.edits} commits seen on disk"
+    return [
+        Row("window edit committed (median)", median(samples), "ms", "sqlite3 UPDATE+commit",
+            median(base), note=note),
+        Row("window edit committed (p99)", p99(samples), "ms", "sqlite3 UPDATE+commit",
+            p99(base), "p99 < 5 ms", p99(samples) < 0.005),
+    ]  # fmt: skip
+
+
+def baseline_edits(path: Path, count: int) -> list[float]:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS programs (id INTEGER PRIMARY KEY, organization TEXT)")
+    conn.execute("INSERT OR REPLACE INTO programs VALUES (1, 'x')")
+    out = []
+    for i in range(count):
+        t0 = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("UPDATE programs SET organization = ? WHERE id = 1", (f"edit {i % 2}",))
+        conn.execute("COMMIT")
+        out.append(time.perf_counter() - t0)
+    conn.close()
+    return out
+
+
+# ----- matching ---------------------------------------------------------------------
+
+
+def match_ours(program: Any) -> Any:
+    from mentor_desk.domain import matching
+
+    return matching.propose(program, data.TODAY)
+
+
+def match_mentor_match(mentees: list[Any], mentors: list[Any], allowed: Any, points: Any) -> Any:
+    """mentor-match 7.0.1 on the same people, our hard constraints and our score as its rules.
+
+    mentor-match scores a pair by applying rule objects and solves one
+    Munkres (Hungarian) assignment per list of rules, each mentor taking at
+    most one mentee per round. Two rounds give each mentor up to two mentees
+    (the design's ``max_mentees_per_mentor``); the second round disqualifies
+    mentees matched in the first.
+    """
+    import matching.rules.rule as rl
+    from matching import process
+    from matching.mentee import Mentee
+    from matching.mentor import Mentor
+
+    mm_mentors = [Mentor(grade=1, email=f"mentor{i}", role="mentor") for i in range(len(mentors))]
+    mm_mentees = [Mentee(grade=0, email=f"mentee{i}", role="mentee") for i in range(len(mentees))]
+    for i, person in enumerate(mm_mentors):
+        person.index = i
+    for i, person in enumerate(mm_mentees):
+        person.index = i
+
+    class OurScore:
+        """Our pair score, in mentor-match's rule protocol."""
+
+        def apply(self, match: Any) -> int:
+            return int(points[match.mentee.index, match.mentor.index])
+
+        def evaluate(self, match: Any) -> bool:
+            return True
+
+    hard = rl.Disqualify(lambda mt: not allowed[mt.mentee.index, mt.mentor.index])
+    once = rl.Disqualify(lambda mt: len(mt.mentee.mentors) > 0)
+    process.process_data(mm_mentors, mm_mentees, [[hard, OurScore()], [hard, once, OurScore()]])
+    return [(e.index, o.index) for e in mm_mentees for o in e.mentors]
+
+
+def sec_matching(ctx_repeat: int, sizes: list[tuple[int, int]], mm_limit: int) -> list[Row]:
+    from mentor_desk import interchange
+    from mentor_desk.domain import matching
+
+    rows = []
+    try:
+        import matching as mm_package  # noqa: F401  (mentor-match's package is named "matching")
+        from matching import process  # noqa: F401
+
+        mm_missing = None
+    except ImportError as exc:
+        mm_missing = f"mentor-match is not installed ({exc}); pip install mentor-match==7.0.1"
+    for mentees_n, mentors_n in sizes:
+        program = interchange.read_document(data.matching_document(mentees_n, mentors_n))
+        match_ours(program)  # warm: scipy is imported on the first call
+        t_ours = timed(lambda program=program: match_ours(program), ctx_repeat)
+        result = match_ours(program)
+        ours_total = result.total_score
+        label = f"matching {mentees_n}x{mentors_n}"
+        if mm_missing is not None:
+            rows.append(Row(label, median(t_ours), "s", note=f"ours: total score {ours_total}"))
+            print(f"skipped mentor-match: {mm_missing}")
+            continue
+        if mentees_n > mm_limit:
+            rows.append(
+                Row(label, median(t_ours), "s", note=(
+                    f"ours: total score {ours_total}, {len(result.proposals)} pairs; "
+                    f"mentor-match not run at this size (pure-Python Munkres, O(n^3): "
+                    f"minutes; see the smaller sizes)"))
+            )  # fmt: skip
+            continue
+        today = data.TODAY
+        mentees = [
+            p for p in program.participants
+            if p.role == "mentee" and not (p.left_on and p.left_on <= today)
+        ]  # fmt: skip
+        mentors = [
+            p for p in program.participants
+            if p.role == "mentor" and not (p.left_on and p.left_on <= today)
+        ]  # fmt: skip
+        allowed, points, _ = matching._score(mentees, mentors)
+        mm_times = []
+        pairs: list[tuple[int, int]] = []
+        for _ in range(max(1, min(ctx_repeat, 3 if mentees_n <= 400 else 1))):
+            t0 = time.perf_counter()
+            pairs = match_mentor_match(mentees, mentors, allowed, points)
+            mm_times.append(time.perf_counter() - t0)
+        mm_total = int(sum(points[e, o] for e, o in pairs))
+        broken = sum(not allowed[e, o] for e, o in pairs)
+        load: dict[int, int] = {}
+        for _, o in pairs:
+            load[o] = load.get(o, 0) + 1
+        over = sum(v > 2 for v in load.values())
+        rows.append(
+            Row(label, median(t_ours), "s", "mentor-match 7.0.1", median(mm_times),
+                note=(f"total score (our scoring): ours {ours_total} in "
+                      f"{len(result.proposals)} pairs, mentor-match {mm_total} in {len(pairs)} "
+                      f"pairs; mentor-match broke {broken} hard constraints, {over} mentors "
+                      "over capacity"))
+        )  # fmt: skip
+    return rows
+
+
+# ----- one size, whole ---------------------------------------------------------------
+
+SECTIONS: tuple[tuple[str, str, Callable[[Context], list[Row]]], ...] = (
+    ("startup", "Start-up", sec_startup),
+    ("import", "Import and dump", sec_import_dump),
+    ("check", "Check", sec_check),
+    ("documents", "Documents", sec_documents),
+    ("edit", "Window edit", sec_edit),
+)
+
+
+def measure_size(
+    n: int, args: argparse.Namespace, work: Path, env: dict[str, str], *, only: tuple[str, ...] = ()
+) -> Context:
+    """Every section at ``n`` participants (or only the sections named in ``only``)."""
+    document = data.program_document(n)
+    json_path = work / f"program-{n}.json"
+    json_path.write_text(json.dumps(document, ensure_ascii=False, indent=2), "utf-8")
+    ctx = Context(n, work, env, args.repeat, args.edits, document, json_path)
+    validate(document)
+    prepare(ctx)
+    for key, _title, fn in SECTIONS:
+        if only and key not in only:
+            continue
+        try:
+            ctx.rows[key] = fn(ctx)
+        except Exception as exc:  # a section that fails says why; the others still run
+            ctx.skipped[key] = f"failed: {type(exc).__name__}: {exc}"
+            ctx.rows[key] = []
+    return ctx
+
+
+def validate(document: dict[str, Any]) -> None:
+    """The generated document against the shipped schema, with jsonschema directly."""
+    import jsonschema
+
+    from mentor_desk import interchange
+
+    cls = jsonschema.validators.validator_for(interchange.schema())
+    errors = list(cls(interchange.schema()).iter_errors(document))
+    if errors:
+        raise SystemExit(f"the generated document is not valid: {errors[0].message}")
+
+
+def print_size(ctx: Context) -> None:
+    for key, title, _fn in SECTIONS:
+        section(f"{title} (N={ctx.n})")
+        if ctx.rows.get(key):
+            print_table(ctx.rows[key])
+        if key in ctx.skipped:
+            print(f"skipped: {ctx.skipped[key]}\n")
+
+
+def print_growth(contexts: list[Context]) -> None:
+    section("Growth")
+    lines_of: list[tuple[str, bool, str]] = []  # (figure, baseline?, label)
+    for ctx in contexts:
+        for key, _t, _f in SECTIONS:
+            for row in ctx.rows.get(key, []):
+                entries = [(row.figure, False, row.figure)]
+                if row.baseline:
+                    entries.append((row.figure, True, f"  baseline: {row.baseline}"))
+                for entry in entries:
+                    if entry not in lines_of:
+                        lines_of.append(entry)
+
+    def value(ctx: Context, figure: str, base: bool) -> tuple[float, str] | None:
+        for rows in ctx.rows.values():
+            for row in rows:
+                if row.figure == figure:
+                    number = row.base_value if base else row.value
+                    return None if number is None else (number, row.unit)
+        return None
+
+    header = ["figure"] + [f"N={c.n}" for c in contexts]
+    header += [f"x{contexts[i].n}->{contexts[i + 1].n}" for i in range(len(contexts) - 1)]
+    items = [data.count_items(c.document) for c in contexts]
+    lines = [
+        ["participants"] + [str(c.n) for c in contexts]
+        + [f"{contexts[i + 1].n / contexts[i].n:.2f}" for i in range(len(contexts) - 1)],
+        ["rows (items) in the document"] + [str(x) for x in items]
+        + [f"{items[i + 1] / items[i]:.2f}" for i in range(len(contexts) - 1)],
+    ]  # fmt: skip
+    worst: list[str] = []
+    for figure, base, label in lines_of:
+        vals = [value(c, figure, base) for c in contexts]
+        cells = [label] + ["-" if v is None else show(v[0], v[1]) for v in vals]
+        for i in range(len(contexts) - 1):
+            a, b = vals[i], vals[i + 1]
+            if a is None or b is None or a[0] <= 0:
+                cells.append("-")
+                continue
+            factor = b[0] / a[0]
+            data_factor = items[i + 1] / items[i]
+            flag = " !" if factor > data_factor * 1.1 and not base else ""
+            if flag:
+                worst.append(f"{figure} {contexts[i].n}->{contexts[i + 1].n}: x{factor:.2f}")
+            cells.append(f"{factor:.2f}{flag}")
+        lines.append(cells)
+    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in lines:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(
+        "\n'!' marks a figure that grew more than 10% faster than the rows of the document."
+        + ("\nfaster than the data: " + "; ".join(worst) if worst else "\nno figure grew faster "
+           "than the data.")
+    )  # fmt: skip
+    print()
+
+
+def profile(target: str, n: int, work: Path) -> None:
+    """cProfile one figure and print where its time goes (for docs/benchmarks.md)."""
+    from mentor_desk import services
+    from mentor_desk.domain import rules
+
+    document = data.program_document(n)
+    json_path = work / f"profile-{n}.json"
+    json_path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    ctx = Context(n, work, dict(os.environ), 1, 1, document, json_path)
+    prepare(ctx)
+    calls: dict[str, Callable[[], Any]] = {
+        "check": lambda: rules.check(ctx.program, data.TODAY),
+        "pitch": lambda: services.build_document(ctx.program, kind="pitch", today=data.TODAY),
+        "report": lambda: services.build_document(ctx.program, kind="report", today=data.TODAY),
+    }
+    if target == "import":
+        pf = services.open_file(fresh_db(ctx, "profile"))
+        calls["import"] = lambda: services.import_file(pf, path=json_path)
+    if target == "dump":
+        pf = services.open_file(ctx.db, readonly=True)  # type: ignore[arg-type]
+        calls["dump"] = lambda: services.dump_program(pf, ref=ctx.program_id)  # type: ignore[arg-type]
+    if target == "edit":
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        from mentor_desk import app as app_module
+
+        window = app_module.create_window(ctx.db)  # type: ignore[arg-type]
+        window.show()
+        editor = find_editor(window)
+
+        def edits() -> None:
+            for i in range(20):
+                editor.setText(f"Benchmark Corp (edit {'AB'[i % 2]})")
+                QTest.keyClick(editor, Qt.Key.Key_Return)
+
+        calls["edit"] = edits
+    if target not in calls:
+        raise SystemExit(f"--profile takes one of import, dump, edit, {', '.join(calls)}")
+    prof = cProfile.Profile()
+    prof.enable()
+    calls[target]()
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    section(f"Profile of {target} (N={n}, {total:.3f} s)")
+    stats.sort_stats("cumulative").print_stats(25)
+
+
+# ----- main ---------------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    import platform
+
+    cpu = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    import PySide6
+    import reportlab
+    from PySide6 import QtCore
+
+    return [
+        f"cpu: {cpu}, {os.cpu_count()} cores, {mem} RAM",
+        f"os: {platform.platform()}",
+        f"python {platform.python_version()}, PySide6 {PySide6.__version__}, "
+        f"Qt {QtCore.qVersion()}, SQLite {sqlite3.sqlite_version}, ReportLab {reportlab.Version}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a small, fast subset (smoke test)")
+    parser.add_argument("--sizes", help="participant counts for the growth table (500,2000,8000)")
+    parser.add_argument("--repeat", type=int, help="runs per figure (median); default 5")
+    parser.add_argument("--edits", type=int, help="window edits timed (default 200)")
+    parser.add_argument("--match", help="MENTEESxMENTORS sizes for matching (1000x500,...)")
+    parser.add_argument(
+        "--mentor-match-max",
+        type=int,
+        default=400,
+        help="largest mentee count mentor-match is run on (default 400)",
+    )
+    parser.add_argument("--profile", metavar="FIGURE", help="cProfile one figure and stop")
+    parser.add_argument("--child", choices=("bare", "app"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        return child_main(args.child, args.db, float(os.environ.get("BENCH_T0", time.time())))
+
+    if args.quick:
+        sizes = [150, 300]
+        args.repeat = args.repeat or 1
+        args.edits = args.edits or 10
+        match_sizes = [(60, 30)]
+    else:
+        sizes = [500, MAIN_N, 8000]
+        args.repeat = args.repeat or 5
+        args.edits = args.edits or 200
+        match_sizes = [(100, 50), (200, 100), (400, 200), (1000, 500)]
+    if args.sizes:
+        sizes = sorted(int(s) for s in args.sizes.split(","))
+    if args.match:
+        match_sizes = [tuple(int(x) for x in s.split("x")) for s in args.match.split(",")]  # type: ignore[misc]
+
+    work = Path(tempfile.mkdtemp(prefix="mentor-desk-bench-"))
+    home = work / "home"
+    for sub in ("data", "config", "cache"):
+        (home / sub).mkdir(parents=True)
+    env = dict(os.environ)
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    env.pop("MENTOR_DESK_DB", None)
+    os.environ.update({k: env[k] for k in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")})
+    try:
+        if args.profile:
+            profile(args.profile, MAIN_N if not args.sizes else sizes[-1], work)
+            return 0
+        section("Machine")
+        for line in machine():
+            print(line)
+        cmd = " ".join(["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
+        print(f"command: {cmd}")
+        print(f"repeat: {args.repeat} (figures are medians), window edits: {args.edits}\n")
+
+        section("Data")
+        contexts = []
+        for n in sizes:
+            t0 = time.perf_counter()
+            # --quick measures the smaller sizes with the fast sections only.
+            light = args.quick and n != sizes[-1]
+            ctx = measure_size(n, args, work, env, only=("import", "check") if light else ())
+            contexts.append(ctx)
+            doc = ctx.document["program"]
+            print(
+                f"N={n}: {data.count_items(ctx.document)} rows: {len(doc['participants'])} "
+                f"participants, {len(doc['stakeholders'])} stakeholders, "
+                f"{len(doc['business_case']['costs'])} cost lines, "
+                f"{len(doc['business_case']['goals'])} goals, {len(doc['measurements'])} "
+                f"measurements, {len(doc['pairs'])} pairs, {len(doc['development_goals'])} "
+                f"development goals, {len(doc['surveys'])} surveys, {len(doc['ideas'])} ideas; "
+                f"valid against the schema; measured in {time.perf_counter() - t0:.0f} s",
+                flush=True,
+            )
+        print()
+        main_ctx = next((c for c in contexts if c.n == MAIN_N), contexts[-1])
+        print_size(main_ctx)
+        section("Matching")
+        print_table(sec_matching(args.repeat, match_sizes, args.mentor_match_max))
+        print_growth(contexts)
+        others = [c for c in contexts if c is not main_ctx]
+        for ctx in others:
+            for key, reason in ctx.skipped.items():
+                print(f"N={ctx.n}: {key} skipped: {reason}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
