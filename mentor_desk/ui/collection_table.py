@@ -131,10 +131,10 @@ class CollectionTable(QWidget):
         layout.addWidget(self.view, 1)
 
         buttons = QHBoxLayout()
-        self.add_button = QPushButton(pool.label(add_text), self)
+        self.add_button = QPushButton(add_text, self)
         self.add_button.setAccessibleName(f"{strip_mnemonic(add_text)} {self._noun()}")
         self.add_button.setToolTip("Add a row (Insert)")
-        self.remove_button = QPushButton(pool.label(remove_text), self)
+        self.remove_button = QPushButton(remove_text, self)
         self.remove_button.setAccessibleName(f"{strip_mnemonic(remove_text)} {self._noun()}")
         self.remove_button.setToolTip("Remove the selected rows (Delete); Ctrl+Z undoes it")
         self.add_button.clicked.connect(self.add)

@@ -14,6 +14,7 @@ Functions:
     open_file_name(parent, caption, filter, directory="") -> str | None
     save_file_name(parent, caption, filter, directory="") -> str | None
     show_crash(parent, details) -> None
+    exec_dialog(dialog) -> int   (any QDialog or QWizard the window runs: tests drive it)
 """
 
 from __future__ import annotations
@@ -110,6 +111,11 @@ def save_file_name(
 ) -> str | None:
     name, _ = QFileDialog.getSaveFileName(parent, caption, directory, filter)
     return name or None
+
+
+def exec_dialog(dialog: QDialog) -> int:
+    """Run a dialog (the New-program wizard, the CSV import...) modally; its result code."""
+    return dialog.exec()
 
 
 def show_crash(parent: QWidget | None, details: str) -> None:

@@ -78,6 +78,9 @@ NOT_SET_CHOICE = "(not set)"
 ERROR_PREFIX = "Not saved: "
 
 PROGRAM_REQUIRED = {"name", "organization", "org_size", "manager.name"}
+# Fields the schema lets run long that are one line in practice (a QLineEdit still holds
+# the whole text and refuses more than the schema allows, never cutting it).
+ONE_LINE_FIELDS = {"focus", "title", "department", "audience", "objective"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -127,15 +130,19 @@ def field_info(collection: str, field: str) -> FieldInfo:
 class MnemonicPool:
     """Hands out Alt+letter mnemonics so that labels of one page do not collide."""
 
-    def __init__(self, reserved: str = "feh"):  # File, Edit, Help menus
+    # the menus (File, Edit, Program, Help), Back, Next and the program list
+    def __init__(self, reserved: str = "ferhbnp"):
         self.used = set(reserved)
 
     def label(self, text: str) -> str:
-        """``text`` with a mnemonic: kept if it has one, else the first free letter."""
+        """``text`` with a mnemonic: its own if that letter is free, else the first free one."""
         if "&" in text.replace("&&", ""):
             index = text.replace("&&", "\x00\x00").index("&")
-            self.used.add(text[index + 1].lower())
-            return text
+            letter = text[index + 1].lower()
+            if letter not in self.used:
+                self.used.add(letter)
+                return text
+            text = text[:index] + text[index + 1 :]
         for i, ch in enumerate(text):
             if ch.isalnum() and ch.isascii() and ch.lower() not in self.used:
                 self.used.add(ch.lower())
@@ -317,7 +324,8 @@ class FieldBinding(QObject):
         kind = info.kind
         if kind == "text" or kind == "list":
             if long is None:
-                long = kind == "text" and (info.max_length or 0) > LONG_TEXT
+                short = self.field.rsplit(".", 1)[-1] in ONE_LINE_FIELDS
+                long = kind == "text" and (info.max_length or 0) > LONG_TEXT and not short
             if long:
                 edit = PlainTextField()
                 edit.focusLost.connect(self.commit)

@@ -394,20 +394,19 @@ class ProgramSession(QObject):
             elif self.program_id == program_id:
                 self.open_program(None)
             return
-        if (
+        renamed = (
             change is not None
             and change.collection == "program"
-            and change.field
-            in (
-                "name",
-                "organization",
-            )
-        ):
-            self.programsChanged.emit()
+            and change.field in ("name", "organization")
+        )
         if program_id != self.program_id:
             self.open_program(program_id)
+            if renamed:
+                self.programsChanged.emit()
             return
         self._load()
+        if renamed:
+            self.programsChanged.emit()
         if change is not None:
             self.changed.emit(change)
         self.findingsChanged.emit()

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -71,9 +71,15 @@ class StepPage(QWidget):
         session: the ProgramSession.
         mnemonics: the page's MnemonicPool (pass it to forms and tables).
         findings_panel: the FindingsPanel of the step.
+
+    Signals:
+        targetElsewhere(object): a clicked finding's Target that ``focus_target``
+            could not show here (the window then tries the other pages).
         body: the QVBoxLayout inside the scroll area that sections go into.
         forms, tables: what ``add_form``/``add_table`` registered.
     """
+
+    targetElsewhere = Signal(object)  # a finding's Target this page does not show
 
     step: m.Step = m.Step.BUSINESS_CASE
     intro: str = ""
@@ -98,7 +104,7 @@ class StepPage(QWidget):
         if self.intro:
             outer.addWidget(plain_label(self.intro, self, wrap=True))
         self.findings_panel = FindingsPanel(session, self.step, self)
-        self.findings_panel.navigate.connect(self.focus_target)
+        self.findings_panel.navigate.connect(self._navigate)
         outer.addWidget(self.findings_panel)
 
         self.scroll = QScrollArea(self)
@@ -155,6 +161,10 @@ class StepPage(QWidget):
         return table
 
     # ----- going to a finding ----------------------------------------------------
+
+    def _navigate(self, target: Target | None) -> None:
+        if target is not None and not self.focus_target(target):
+            self.targetElsewhere.emit(target)
 
     def program_binding(self, path: str) -> FieldBinding | None:
         for form in self.forms:

@@ -1,0 +1,699 @@
+"""The main window: programs on the left, the step navigator, the pages, menus and settings.
+
+The window owns the open ``ProgramFile`` and a ``ProgramSession`` over it;
+everything it shows is built from the session and every change goes through
+it (so Undo covers it). The five step pages come from
+``mentor_desk/ui/pages/<step>.py`` (``BusinessCasePage``, ``BuyInPage``,
+``LeadersPage``, ``DesignPage``, ``LaunchPage``). Window geometry, the last
+file and program are kept in an INI file under the user's config directory;
+the current step is kept per program in the program file itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mentor_desk import services
+from mentor_desk.domain import model as m
+from mentor_desk.domain.findings import Severity, Target
+from mentor_desk.errors import ConflictError, KnownError
+from mentor_desk.store.database import ProgramFile
+from mentor_desk.ui import dialogs
+from mentor_desk.ui.dashboard import Dashboard
+from mentor_desk.ui.display import plain_label
+from mentor_desk.ui.findings_panel import status_icon
+from mentor_desk.ui.pages.base import StepPage
+from mentor_desk.ui.program_list import ProgramList
+from mentor_desk.ui.session import ProgramSession
+
+APP_TITLE = "Mentor Desk"
+PAGE_MODULES = {
+    m.Step.BUSINESS_CASE: ("business_case", "BusinessCasePage"),
+    m.Step.BUY_IN: ("buy_in", "BuyInPage"),
+    m.Step.LEADERS: ("leaders", "LeadersPage"),
+    m.Step.DESIGN: ("design", "DesignPage"),
+    m.Step.LAUNCH: ("launch", "LaunchPage"),
+}
+STEP_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+DASHBOARD_ROW = 0
+
+
+def settings_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("mentor-desk", appauthor=False)) / "mentor-desk.ini"
+
+
+def app_settings() -> QSettings:
+    """Window settings in an INI file under the user's config directory."""
+    return QSettings(str(settings_path()), QSettings.Format.IniFormat)
+
+
+def page_class(step: m.Step) -> type[StepPage]:
+    """The page class of a step, from ``mentor_desk.ui.pages.<module>``."""
+    module_name, class_name = PAGE_MODULES[step]
+    full = f"mentor_desk.ui.pages.{module_name}"
+    try:
+        module = importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name != full:
+            raise
+        # the page is not written yet: its findings are still shown
+        return type(class_name, (StepPage,), {"step": step, "intro": "Findings of this step."})
+    return getattr(module, class_name)
+
+
+def status_text(errors: int, warnings: int) -> str:
+    if not errors and not warnings:
+        return "Done"
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    text = ", ".join(parts)
+    return text if errors else f"Done, {text}"
+
+
+class NavigatorModel(QAbstractListModel):
+    """Dashboard, then the five steps with their status from the findings."""
+
+    def __init__(self, session: ProgramSession, parent: Any = None):
+        super().__init__(parent)
+        self.session = session
+        session.findingsChanged.connect(self.refresh)
+        session.programChanged.connect(self.refresh)
+
+    def refresh(self) -> None:
+        self.dataChanged.emit(self.index(0), self.index(len(m.Step)))
+
+    def step(self, row: int) -> m.Step | None:
+        return None if row == DASHBOARD_ROW else list(m.Step)[row - 1]
+
+    def row_of(self, step: m.Step | None) -> int:
+        return DASHBOARD_ROW if step is None else list(m.Step).index(step) + 1
+
+    def counts(self, step: m.Step) -> tuple[int, int]:
+        findings = self.session.findings_for(step)
+        errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+        return errors, len(findings) - errors
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(m.Step) + 1
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        step = self.step(index.row())
+        if step is None:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return "Dashboard"
+            return None
+        errors, warnings = self.counts(step)
+        has_program = self.session.program is not None
+        status = status_text(errors, warnings) if has_program else ""
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{step.number}. {step.title}" + (f"\n{status}" if status else "")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"Step {step.number}, {step.title}" + (f": {status}" if status else "")
+        if role == Qt.ItemDataRole.DecorationRole and has_program:
+            if errors:
+                return status_icon("error")
+            return status_icon("warning" if warnings else "done")
+        if role == STEP_ROLE:
+            return step.value
+        return None
+
+
+class MainWindow(QMainWindow):
+    """Programs, steps, pages; the File, Edit, Program and Help menus.
+
+    Attributes:
+        pf: the open ProgramFile (closed with the window).
+        session: the ProgramSession every page shares.
+        pages: the StepPage of each Step.
+        dashboard: the Dashboard widget.
+    """
+
+    def __init__(self, pf: ProgramFile, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings or app_settings()
+        self.setWindowTitle(APP_TITLE)
+        self._closing = False
+        self._make_actions()
+        self._make_menus()
+        self._set_file(pf)
+        self._restore_settings()
+
+    # ----- building ----------------------------------------------------------------
+
+    def _set_file(self, pf: ProgramFile) -> None:
+        self.pf = pf
+        self.session = ProgramSession(pf, self)
+        self.session.dialog_parent = self
+        stack = self.session.undo_stack
+        stack.indexChanged.connect(self._undo_state)
+        stack.cleanChanged.connect(self._undo_state)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+
+        old = self.centralWidget()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.program_list = ProgramList(self.session, self.splitter)
+        self.program_list.programActivated.connect(self.open_program)
+        self.program_list.newRequested.connect(self.new_program)
+        self.program_list.deleted.connect(self._program_deleted)
+        self.splitter.addWidget(self.program_list)
+
+        self.outer = QStackedWidget(self.splitter)
+        self.welcome = self._make_welcome()
+        self.outer.addWidget(self.welcome)
+        self.work = QWidget(self.outer)
+        work = QVBoxLayout(self.work)
+        work.setContentsMargins(0, 0, 0, 0)
+        body = QHBoxLayout()
+        nav_box = QVBoxLayout()
+        nav_caption = QLabel("S&teps", self.work)
+        nav_box.addWidget(nav_caption)
+        self.navigator_model = NavigatorModel(self.session, self)
+        self.navigator = QListView(self.work)
+        self.navigator.setModel(self.navigator_model)
+        self.navigator.setAccessibleName("Steps")
+        self.navigator.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.navigator.setSpacing(3)
+        width = self.navigator.fontMetrics().horizontalAdvance("2 errors, 12 warnings") + 60
+        self.navigator.setFixedWidth(width)
+        nav_caption.setBuddy(self.navigator)
+        nav_box.addWidget(self.navigator, 1)
+        body.addLayout(nav_box)
+        self.pages_stack = QStackedWidget(self.work)
+        self.dashboard = Dashboard(self.session, self.pages_stack)
+        self.pages_stack.addWidget(self.dashboard)
+        self.pages: dict[m.Step, StepPage] = {}
+        for step in m.Step:
+            page = page_class(step)(self.session, self.pages_stack)
+            page.targetElsewhere.connect(lambda target, s=step: self._target_elsewhere(s, target))
+            self.pages[step] = page
+            self.pages_stack.addWidget(page)
+        body.addWidget(self.pages_stack, 1)
+        work.addLayout(body, 1)
+        buttons = QHBoxLayout()
+        self.back_button = QPushButton("< &Back", self.work)
+        self.back_button.setAccessibleName("Back")
+        self.next_button = QPushButton("&Next >", self.work)
+        self.next_button.setAccessibleName("Next")
+        self.back_button.clicked.connect(lambda: self.move_step(-1))
+        self.next_button.clicked.connect(lambda: self.move_step(1))
+        buttons.addStretch(1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        work.addLayout(buttons)
+        self.outer.addWidget(self.work)
+        self.splitter.addWidget(self.outer)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 1100])
+        self.setCentralWidget(self.splitter)
+        if old is not None:
+            old.deleteLater()
+
+        self.undo_note = QPushButton("Undo", self)
+        self.undo_note.setAccessibleName("Undo delete")
+        self.undo_note.clicked.connect(self.session.undo)
+        self.undo_note.hide()
+        self.statusBar().addPermanentWidget(self.undo_note)
+
+        self.navigator.selectionModel().currentRowChanged.connect(self._on_nav)
+        self.session.programChanged.connect(self._on_program_changed)
+        self.session.programsChanged.connect(self._update_welcome)
+        self.session.programsChanged.connect(self._update_title)
+        self._on_program_changed()
+
+    def _make_welcome(self) -> QWidget:
+        welcome = QWidget(self.outer)
+        layout = QVBoxLayout(welcome)
+        layout.addStretch(1)
+        self.welcome_text = plain_label("", welcome, wrap=True)
+        self.welcome_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.welcome_text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.welcome_new = QPushButton("Create a &program…", welcome)
+        self.welcome_new.clicked.connect(self.new_program)
+        self.welcome_demo = QPushButton("Load the &example program", welcome)
+        self.welcome_demo.clicked.connect(self.load_demo)
+        row.addWidget(self.welcome_new)
+        row.addWidget(self.welcome_demo)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return welcome
+
+    def _make_actions(self) -> None:
+        def action(text: str, slot: Any, shortcut: Any = None) -> QAction:
+            act = QAction(text, self)
+            act.triggered.connect(slot)
+            if shortcut is not None:
+                if isinstance(shortcut, list):
+                    act.setShortcuts(shortcut)
+                else:
+                    act.setShortcut(shortcut)
+            return act
+
+        self.new_action = action("&New program…", self.new_program, QKeySequence.StandardKey.New)
+        self.open_action = action(
+            "&Open database…", self.open_database, QKeySequence.StandardKey.Open
+        )
+        self.import_action = action("&Import program (JSON)…", self.import_program)
+        self.export_action = action("&Export program (JSON)…", self.export_program)
+        self.pitch_action = action("Export &pitch packet…", lambda: self.export_pdf("pitch"))
+        self.map_action = action(
+            "Export &stakeholder map…", lambda: self.export_pdf("stakeholders")
+        )
+        self.report_action = action("Export progress &report…", lambda: self.export_pdf("report"))
+        self.csv_action = action("Import p&articipants (CSV)…", self.import_participants)
+        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = action("&Undo", self._undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = action(
+            "&Redo", self._redo, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+        )
+        self.find_action = action("&Find program", self.find, QKeySequence.StandardKey.Find)
+        self.rename_action = action("&Rename…", lambda: self.program_list.rename())
+        self.duplicate_action = action("&Duplicate…", lambda: self.program_list.duplicate())
+        self.delete_action = action("De&lete…", lambda: self.program_list.delete())
+        self.match_action = action("Propose &pairs…", self.propose_pairs)
+        self.demo_action = action("Load the &example program", self.load_demo)
+        self.about_action = action("&About Mentor Desk", self.about)
+        self.program_actions = [
+            self.export_action,
+            self.pitch_action,
+            self.map_action,
+            self.report_action,
+            self.csv_action,
+            self.rename_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.match_action,
+        ]
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for act in (self.new_action, self.open_action):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        for act in (self.import_action, self.export_action):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        for act in (self.pitch_action, self.map_action, self.report_action):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.csv_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        program_menu = bar.addMenu("P&rogram")
+        for act in (
+            self.rename_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.match_action,
+            self.demo_action,
+        ):
+            program_menu.addAction(act)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    # ----- programs and steps ---------------------------------------------------------
+
+    def open_program(self, program_id: int | None) -> None:
+        self.session.open_program(program_id)
+
+    def _on_program_changed(self) -> None:
+        program = self.session.program
+        for act in self.program_actions:
+            act.setEnabled(program is not None)
+        self._update_welcome()
+        self._update_title()
+        if program is None:
+            return
+        step = services.current_step(self.pf, program_id=program.id)
+        self.show_step(step, remember=False)
+
+    def _update_title(self) -> None:
+        program = self.session.program
+        self.setWindowTitle(f"{program.name} — {APP_TITLE}" if program else APP_TITLE)
+
+    def _update_welcome(self) -> None:
+        if self.session.program is not None:
+            self.outer.setCurrentWidget(self.work)
+            return
+        empty = not services.list_programs(self.pf)
+        if empty:
+            self.welcome_text.setText(
+                "This file holds no programs yet.\n"
+                "Create your first program, or load the example program to look around."
+            )
+        else:
+            self.welcome_text.setText("Choose a program on the left, or create a new one.")
+        self.welcome_demo.setVisible(empty)
+        self.outer.setCurrentWidget(self.welcome)
+
+    def current_step(self) -> m.Step | None:
+        return self.navigator_model.step(max(self.navigator.currentIndex().row(), 0))
+
+    def show_step(self, step: m.Step | None, *, remember: bool = True) -> None:
+        """Show a step's page (None: the dashboard)."""
+        row = self.navigator_model.row_of(step)
+        if self.navigator.currentIndex().row() != row:
+            self._remember = remember
+            self.navigator.selectionModel().setCurrentIndex(
+                self.navigator_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self._remember = True
+        else:
+            self._show_page(row)
+
+    def _show_page(self, row: int) -> None:
+        self.pages_stack.setCurrentIndex(row)
+        self.back_button.setEnabled(row > 0)
+        self.next_button.setEnabled(row < len(m.Step))
+
+    def _on_nav(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        self.session.flush()
+        self._show_page(current.row())
+        step = self.navigator_model.step(current.row())
+        if (
+            step is not None
+            and self.session.program_id is not None
+            and getattr(self, "_remember", True)
+        ):
+            try:
+                services.set_current_step(self.pf, program_id=self.session.program_id, step=step)
+            except KnownError as exc:
+                self.statusBar().showMessage(f"The current step was not saved: {exc}", 8000)
+
+    def move_step(self, delta: int) -> None:
+        row = self.navigator.currentIndex().row() + delta
+        if 0 <= row <= len(m.Step):
+            self.show_step(self.navigator_model.step(row))
+
+    def _target_elsewhere(self, step: m.Step, target: Target) -> None:
+        for other, page in self.pages.items():
+            if other != step and page.focus_target(target):
+                self.show_step(other)
+                page.focus_target(target)
+                return
+
+    def go_to_target(self, step: m.Step, target: Target | None) -> bool:
+        """Show ``step``'s page and the field or row a finding is about."""
+        self.show_step(step)
+        if self.pages[step].focus_target(target):
+            return True
+        for other, page in self.pages.items():
+            if other != step and page.focus_target(target):
+                self.show_step(other)
+                return True
+        return False
+
+    # ----- File menu -----------------------------------------------------------------
+
+    def new_program(self) -> int | None:
+        from mentor_desk.ui.new_program_wizard import NewProgramWizard
+
+        self.session.flush()
+        wizard = NewProgramWizard(self.pf, self)
+        try:
+            if dialogs.exec_dialog(wizard) != QDialog.DialogCode.Accepted:
+                return None
+            program = wizard.program()
+        finally:
+            wizard.deleteLater()
+        program_id = self.session.create_program(program)
+        if program_id is not None:
+            self.show_step(m.Step.BUSINESS_CASE)
+            self.statusBar().showMessage(f"Created the program {program.name}.", 5000)
+        return program_id
+
+    def load_demo(self) -> int | None:
+        program_id = self.session.load_demo()
+        if program_id is not None:
+            self.statusBar().showMessage("Loaded the example program.", 5000)
+        return program_id
+
+    def open_database(self) -> bool:
+        name = dialogs.open_file_name(
+            self, "Open a Mentor Desk file", "Mentor Desk files (*.db *.sqlite);;All files (*)"
+        )
+        if not name:
+            return False
+        return self.switch_file(Path(name))
+
+    def switch_file(self, path: Path) -> bool:
+        """Open another program file in this window; the current one stays open if it fails."""
+        if Path(path).resolve() == Path(self.pf.path).resolve():
+            return True
+        try:
+            pf = services.open_file(Path(path))
+        except KnownError as exc:
+            dialogs.show_error(self, f"Cannot open {path}:\n{exc}")
+            return False
+        self.session.flush()
+        old, old_session = self.pf, self.session
+        old_session.undo_stack.blockSignals(True)
+        self._set_file(pf)
+        old_session.deleteLater()
+        old.close()
+        self._open_initial(None)
+        return True
+
+    def import_program(self) -> int | None:
+        name = dialogs.open_file_name(
+            self, "Import a program document", "Program documents (*.json);;All files (*)"
+        )
+        if not name:
+            return None
+        rename: str | None = None
+        while True:
+            try:
+                program_id = services.import_file(self.pf, path=Path(name), rename=rename)
+            except ConflictError as exc:
+                rename = dialogs.ask_text(
+                    self, f"{exc}\n\nImport it under this name:", rename or "", "Import program"
+                )
+                if rename is None:
+                    return None
+                continue
+            except KnownError as exc:
+                dialogs.show_error(self, str(exc))
+                return None
+            break
+        self.session._push_new_program(program_id, "import program")
+        self.statusBar().showMessage(f"Imported {name}.", 5000)
+        return program_id
+
+    def _suggested_name(self, suffix: str) -> str:
+        program = self.session.program
+        base = program.name if program else "program"
+        return re.sub(r"[^\w.-]+", "-", base).strip("-") + suffix
+
+    def export_program(self) -> bool:
+        if self.session.program_id is None:
+            return False
+        self.session.flush()
+        name = dialogs.save_file_name(
+            self,
+            "Export the program document",
+            "Program documents (*.json)",
+            self._suggested_name(".json"),
+        )
+        if not name:
+            return False
+        try:
+            text = services.dump_program(self.pf, ref=self.session.program_id)
+            services.write_atomically(Path(name), text.encode("utf-8"))
+        except KnownError as exc:
+            dialogs.show_error(self, str(exc))
+            return False
+        self.statusBar().showMessage(f"Exported to {name}.", 5000)
+        return True
+
+    def export_pdf(self, kind: str) -> Any:
+        """A document of the shown program (pitch, stakeholders, report) as a PDF."""
+        if self.session.program_id is None:
+            return None
+        self.session.flush()
+        from mentor_desk.ui.export import export_pdf
+
+        return export_pdf(
+            self, self.pf.path, self.session.program_id, kind, today=self.session.today()
+        )
+
+    def import_participants(self) -> bool:
+        if self.session.program_id is None:
+            return False
+        self.session.flush()
+        from mentor_desk.ui.csv_import_dialog import CsvImportDialog
+
+        dialog = CsvImportDialog(self.pf, self.session.program_id, self)
+        try:
+            accepted = dialogs.exec_dialog(dialog) == QDialog.DialogCode.Accepted
+        finally:
+            dialog.deleteLater()
+        if accepted:
+            self.session.undo_stack.clear()  # ids the stack refers to may have moved
+            self.session.open_program(self.session.program_id)
+        return accepted
+
+    def propose_pairs(self) -> None:
+        if self.session.program_id is None:
+            return
+        self.session.flush()
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        from mentor_desk.ui.matching_view import MatchingView
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Propose pairs")
+        layout = QVBoxLayout(dialog)
+        view = MatchingView(self.pf, self.session.program_id, dialog)
+        layout.addWidget(view)
+        changed = []
+        view.changed.connect(lambda *_: changed.append(True))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(900, 600)
+        try:
+            dialogs.exec_dialog(dialog)
+        finally:
+            dialog.deleteLater()
+        if changed:
+            self.session.undo_stack.clear()
+            self.session.open_program(self.session.program_id)
+
+    # ----- Edit and Help --------------------------------------------------------------
+
+    def _undo_state(self, *_args: Any) -> None:
+        """Undo/Redo texts and states follow the stack (and the window may be closing)."""
+        if self._closing or not shiboken6.isValid(self.undo_action):
+            return
+        stack = self.session.undo_stack
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        self.undo_action.setText(f"&Undo {stack.undoText()}".strip())
+        self.redo_action.setText(f"&Redo {stack.redoText()}".strip())
+        self._hide_undo_note(stack.index())
+
+    def _undo(self) -> None:
+        self.session.undo()
+
+    def _redo(self) -> None:
+        self.session.redo()
+
+    def find(self) -> None:
+        self.program_list.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.program_list.search.selectAll()
+
+    def about(self) -> None:
+        from mentor_desk import __version__
+
+        dialogs.show_info(
+            self,
+            f"Mentor Desk {__version__}\n\n"
+            "An offline workbench for building a management mentoring program: business case, "
+            "buy-in, leaders, design, launch.",
+            "About Mentor Desk",
+        )
+
+    def _program_deleted(self, name: str) -> None:
+        self.statusBar().showMessage(f"Deleted the program {name}.")
+        self._note_index = self.session.undo_stack.index()
+        self.undo_note.show()
+
+    def _hide_undo_note(self, index: int) -> None:
+        if self.undo_note.isVisible() and index != getattr(self, "_note_index", index):
+            self.undo_note.hide()
+            self.statusBar().clearMessage()
+
+    # ----- settings and closing -----------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        last_program = None
+        if s.value("last/db") == str(Path(self.pf.path).resolve()):
+            value = s.value("last/program")
+            last_program = int(value) if value not in (None, "") else None
+        self._open_initial(last_program)
+
+    def _open_initial(self, program_id: int | None) -> None:
+        programs = services.list_programs(self.pf)
+        ids = [p.id for p in programs]
+        if program_id not in ids:
+            program_id = ids[0] if ids else None
+        self.session.open_program(program_id)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("last/db", str(Path(self.pf.path).resolve()))
+        s.setValue("last/program", self.session.program_id if self.session.program_id else "")
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing:
+            event.accept()
+            return
+        focus = self.focusWidget()
+        if focus is not None:
+            focus.clearFocus()  # a line edit being typed in commits on focus out
+        self.session.flush()
+        self.save_settings()
+        self._closing = True
+        self.session.undo_stack.blockSignals(True)
+        event.accept()
+        self.pf.close()
