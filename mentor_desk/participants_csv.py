@@ -410,6 +410,8 @@ def parse_participants(
                 converted[row] = None
         values[target] = converted
 
+    if progress is not None:
+        progress(total * len(columns) // (len(columns) + 1), total)
     # The same person twice in the file.
     seen_email: dict[str, int] = {}
     seen_name: dict[str, int] = {}
@@ -433,6 +435,8 @@ def parse_participants(
     if reasons:
         result.errors = [RowError(line_of[row], "; ".join(reasons[row])) for row in sorted(reasons)]
         return result
+    if cancelled is not None and cancelled():
+        raise CsvCancelled()
     order = [f.name for f in dataclasses.fields(m.Participant) if f.name != "id"]
     nothing = [None] * total
     table_columns = [

@@ -432,10 +432,9 @@ def import_participants_csv(
             f"{source}: {count} bad row{'s' if count != 1 else ''}; nothing was imported:",
             [str(e) for e in parsed.errors],
         )
-    total = len(parsed.participants)
     write = stage(500, IMPORT_STEPS)
 
-    def written(done: int) -> None:
+    def written(done: int, total: int) -> None:
         if cancelled is not None and cancelled():
             raise ImportCancelled("the import was cancelled; nothing was imported")
         write(done, total)
@@ -461,11 +460,16 @@ def export_participants_csv(pf: ProgramFile, *, program_id: int, path: Path) -> 
     return len(program.participants)
 
 
-def propose_pairs(pf: ProgramFile, *, program_id: int, today: dt.date) -> Any:
-    """Proposals for the unpaired mentees (``domain.matching.MatchResult``); writes nothing."""
+def propose_pairs(
+    pf: ProgramFile, *, program_id: int, today: dt.date, excluded: Any = ()
+) -> Any:
+    """Proposals for the unpaired mentees (``domain.matching.MatchResult``); writes nothing.
+
+    ``excluded``: (mentor, mentee) name pairs the user rejected, never proposed again.
+    """
     from mentor_desk.domain import matching
 
-    return matching.propose(repo(pf).load_program(program_id), today)
+    return matching.propose(repo(pf).load_program(program_id), today, excluded=excluded)
 
 
 def accept_proposals(

@@ -305,3 +305,13 @@ def test_accepting_a_stale_proposal_is_refused(program_file, northwind):
         assert "already has a mentor" in exc.problems[0]
     else:
         raise AssertionError("a second accept of the same proposal was stored")
+
+
+def test_a_rejected_pair_is_not_proposed_again():
+    people = [mentor("Xia", ["a", "b"]), mentor("Yan", ["a"]), mentee("A", ["a", "b"])]
+    assert pairs_of(matching.propose(program(*people), TODAY)) == {("Xia", "A")}
+    again = matching.propose(program(*people), TODAY, excluded={("Xia", "A")})
+    assert pairs_of(again) == {("Yan", "A")}
+    none = matching.propose(program(*people), TODAY, excluded={("Xia", "A"), ("Yan", "A")})
+    assert none.proposals == []
+    assert none.unmatched[0].reason == "every suitable mentor was rejected for this mentee"

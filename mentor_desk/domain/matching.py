@@ -111,8 +111,17 @@ def _has_left(p: m.Participant, today: dt.date) -> bool:
     return p.left_on is not None and p.left_on <= today
 
 
-def propose(program: m.Program, today: dt.date) -> MatchResult:
-    """The optimal proposals for the program's unpaired mentees, with reasons."""
+def propose(
+    program: m.Program,
+    today: dt.date,
+    *,
+    excluded: Iterable[tuple[str, str]] = (),
+) -> MatchResult:
+    """The optimal proposals for the program's unpaired mentees, with reasons.
+
+    ``excluded`` holds (mentor, mentee) name pairs a person has rejected:
+    they are never proposed again.
+    """
     open_pairs = [p for p in program.pairs if is_open(p, today)]
     paired = {p.mentee for p in open_pairs}
     load: dict[str, int] = {}
@@ -144,6 +153,19 @@ def propose(program: m.Program, today: dt.date) -> MatchResult:
 
     k = len(all_mentors)
     allowed, points, shared = _score(mentees, all_mentors)
+    rejected = np.zeros_like(allowed)
+    if excluded:
+        row_of: dict[str, list[int]] = {}
+        col_of: dict[str, list[int]] = {}
+        for row, p in enumerate(mentees):
+            row_of.setdefault(p.name, []).append(row)
+        for col, p in enumerate(all_mentors):
+            col_of.setdefault(p.name, []).append(col)
+        for mentor_name, mentee_name in excluded:
+            for row in row_of.get(mentee_name, ()):
+                for col in col_of.get(mentor_name, ()):
+                    rejected[row, col] = allowed[row, col]
+        allowed = allowed & ~rejected
 
     # Columns: each mentor once per free place.
     slot_mentor = np.repeat(np.arange(k), free)
@@ -165,6 +187,8 @@ def propose(program: m.Program, today: dt.date) -> MatchResult:
         if row not in assigned:
             full = room is not None and len(assigned) >= room
             reason = _why_unmatched(mentee, row, all_mentors, allowed, free, full, cap)
+            if rejected[row].any() and not allowed[row].any():
+                reason = "every suitable mentor was rejected for this mentee"
             result.unmatched.append(Unmatched(mentee.name, reason, mentee.id))
     result.proposals.sort(key=lambda p: (-p.score, p.mentee.casefold(), p.mentor.casefold()))
     return result

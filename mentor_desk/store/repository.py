@@ -993,11 +993,18 @@ class Repository:
         already stored is not written, nor counted as changed), the rest are
         added at the end. A row that matches several participants, or a participant
         another row already matched, raises DocumentError naming its line
-        (``lines[i]``, else its position). ``progress(done)`` is called as
-        rows are written and may raise to abandon the change.
+        (``lines[i]``, else its position). ``progress(done, total)`` is
+        called every few thousand rows and may raise to abandon the change.
         """
         self.find_program(program_id)
         fields = set(fields)
+        step = 5000
+        total = 3 * len(participants) or 1
+
+        def report(done: int) -> None:
+            if progress is not None:
+                progress(min(done, total), total)
+
         by_email: dict[str, int] = {}
         by_name: dict[str, list[tuple[int, str | None]]] = {}
         for row_id, name, email in self.conn.execute(
@@ -1014,6 +1021,7 @@ class Repository:
         targets: list[int | None] = []
         claimed: dict[int, int] = {}
         problems: list[str] = []
+        report(0)
         for i, p in enumerate(participants):
             target = by_email.get(p.email.casefold()) if p.email else None
             if target is None:
@@ -1058,6 +1066,7 @@ class Repository:
             ):
                 if row[0] in claimed:
                     current[row[0]] = tuple(row[1:])
+            report(0)
             if with_skills:
                 for pid, skill in self.conn.execute(
                     "SELECT s.participant_id, s.skill FROM participant_skills s "
@@ -1076,7 +1085,9 @@ class Repository:
             "SELECT COALESCE(MAX(position), -1) + 1 FROM participants WHERE program_id = ?",
             [program_id],
         ).fetchone()[0]
-        for p, target in zip(participants, targets, strict=True):
+        for count, (p, target) in enumerate(zip(participants, targets, strict=True)):
+            if count % step == 0:
+                report(count)
             if target is None:
                 row_id = next_id
                 next_id += 1
@@ -1107,30 +1118,34 @@ class Repository:
             f"UPDATE participants SET {', '.join(f'{_q(c.sql)} = ?' for c in set_cols)} "
             "WHERE id = ?"
         )
-        done = 0
-        step = 5000
+        done = len(participants)
         try:
             for chunk in _chunks(inserts, step):
                 self.conn.executemany(insert_sql, chunk)
                 done += len(chunk)
-                if progress is not None:
-                    progress(done)
+                report(done)
             if set_cols:
                 for chunk in _chunks(updates, step):
                     self.conn.executemany(update_sql, chunk)
                     done += len(chunk)
-                    if progress is not None:
-                        progress(done)
+                    report(done)
         except sqlite3.IntegrityError as exc:
             raise _conflict(exc, "participant name and e-mail", None) from exc
         if with_skills:
             self.conn.executemany(
                 "DELETE FROM participant_skills WHERE participant_id = ?", reskilled
             )
-            self.conn.executemany(
-                "INSERT INTO participant_skills (participant_id, position, skill) VALUES (?, ?, ?)",
-                skills,
-            )
+            done = 2 * len(participants)
+            per_row = len(skills) / max(1, len(participants))
+            for chunk in _chunks(skills, 3 * step):
+                self.conn.executemany(
+                    "INSERT INTO participant_skills (participant_id, position, skill) "
+                    "VALUES (?, ?, ?)",
+                    chunk,
+                )
+                done += int(len(chunk) / per_row) if per_row else 0
+                report(done)
+        report(total)
         if inserts or changed:
             self.touch(program_id)
         return len(inserts), changed
