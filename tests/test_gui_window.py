@@ -353,3 +353,50 @@ def test_a_file_that_cannot_be_opened_is_explained(tmp_path, monkeypatch, qapp):
     assert app.run_gui(str(bad)) == 2
     assert str(bad) in asked[0] and "not a Mentor Desk file" in asked[0]
     assert bad.read_bytes().startswith(b"this is not")
+
+
+def test_export_and_import_a_program_document(demo_window, tmp_path, monkeypatch):
+    target = tmp_path / "out.json"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a, **k: str(target))
+    demo_window.export_action.trigger()
+    assert '"IT Management Mentoring 2027"' in target.read_text("utf-8")
+    # importing it again: the name is taken, so the user is asked for another
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a, **k: str(target))
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "Copy for Contoso")
+    demo_window.import_action.trigger()
+    assert demo_window.session.program.name == "Copy for Contoso"
+    assert demo_window.program_list.model.rowCount() == 2
+    demo_window.undo_action.trigger()  # undoing the import removes it again
+    assert demo_window.program_list.model.rowCount() == 1
+
+
+def test_csv_import_and_matching_reload_the_program(demo_window, monkeypatch):
+    from mentor_desk.ui.csv_import_dialog import CsvImportDialog
+    from mentor_desk.ui.matching_view import MatchingView
+
+    session = demo_window.session
+    count = len(session.items("participants"))
+
+    def user(dialog):
+        assert isinstance(dialog, CsvImportDialog)
+        assert dialog.program_id == session.program_id
+        services.add_item(  # what the dialog's import does, through services
+            session.pf,
+            program_id=session.program_id,
+            collection="participants",
+            item=m.Participant("Nadia Haddad", "mentee"),
+        )
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialogs, "exec_dialog", user)
+    demo_window.csv_action.trigger()
+    assert len(session.items("participants")) == count + 1
+
+    def matcher(dialog):
+        views = dialog.findChildren(MatchingView)
+        assert len(views) == 1 and views[0].program_id == session.program_id
+        views[0].changed.emit()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(dialogs, "exec_dialog", matcher)
+    demo_window.match_action.trigger()

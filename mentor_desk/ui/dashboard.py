@@ -156,7 +156,10 @@ class TimelineChart(Chart):
         return "; ".join(parts + [f"today: {format_date(self.today)}"])
 
     def sizeHint(self) -> QSize:
-        return QSize(800, self.fontMetrics().height() * 11)
+        return QSize(800, int((self.fontMetrics().height() + 4) * 11))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(300, self.sizeHint().height())
 
     def draw(self, painter: QPainter, rect: QRectF) -> None:
         dated = sorted(((d, n) for n, d in self.events if d is not None), key=lambda e: e[0])
@@ -169,7 +172,7 @@ class TimelineChart(Chart):
         last = max(dated[-1][0], self.today)
         span = max(_days(first, last), 1)
         left, right = rect.left() + 60, rect.right() - 60
-        y = rect.top() + rect.height() * 0.45
+        y = rect.top() + fm.height() * 2.5
 
         def x_of(day: dt.date) -> float:
             return left + (right - left) * _days(first, day) / span
@@ -179,35 +182,47 @@ class TimelineChart(Chart):
         # today
         tx = x_of(self.today)
         painter.setPen(QPen(RED, 1.5, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(tx, rect.top()), QPointF(tx, y + 8))
+        painter.drawLine(QPointF(tx, rect.top() + fm.height()), QPointF(tx, y + 8))
         painter.setPen(RED)
         today_text = f"Today {format_date(self.today)}"
-        painter.drawText(QPointF(tx + 3, rect.top() + fm.ascent()), today_text)
-        for i, (day, name) in enumerate(dated):
+        tl = min(
+            max(tx - fm.horizontalAdvance(today_text) / 2, rect.left()),
+            rect.right() - fm.horizontalAdvance(today_text),
+        )
+        painter.drawText(QPointF(tl, rect.top() + fm.ascent()), today_text)
+        # each label on the first row below the line where it does not overlap another
+        row_ends: list[float] = []
+        line_h = fm.height() + 4
+        placed: list[tuple[float, float, float, str]] = []  # x, label x, label y, text
+        for day, name in dated:
             x = x_of(day)
-            colour = GREEN if day <= self.today else ACCENT
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            painter.drawEllipse(QPointF(x, y), 5, 5)
-            painter.setPen(self.text_colour())
-            label = f"{name}"
-            date_text = format_date(day)
-            width = max(fm.horizontalAdvance(label), fm.horizontalAdvance(date_text))
+            label = f"{name}: {format_date(day)}"
+            width = fm.horizontalAdvance(label)
             lx = min(max(x - width / 2, rect.left()), rect.right() - width)
-            row = i % 3
-            ly = y + 14 + row * (fm.height() * 2 + 2)
-            painter.setPen(QPen(GREY, 1))
-            painter.drawLine(QPointF(x, y + 6), QPointF(x, ly))
+            row = next((i for i, end in enumerate(row_ends) if end + 12 < lx), len(row_ends))
+            if row == len(row_ends):
+                row_ends.append(0.0)
+            row_ends[row] = lx + width
+            placed.append((x, lx, y + 12 + row * line_h, label))
+        painter.setPen(QPen(GREY, 1))
+        for x, _lx, ly, _label in placed:
+            painter.drawLine(QPointF(x, y + 6), QPointF(x, ly + 2))
+        base = self.palette().color(QPalette.ColorRole.Base)
+        for (x, lx, ly, label), (day, _name) in zip(placed, dated, strict=True):
+            painter.fillRect(
+                QRectF(lx - 3, ly + 1, fm.horizontalAdvance(label) + 6, line_h - 2), base
+            )
             painter.setPen(self.text_colour())
-            painter.drawText(QPointF(lx, ly + fm.ascent()), label)
-            painter.setPen(GREY)
-            painter.drawText(QPointF(lx, ly + fm.height() + fm.ascent()), date_text)
+            painter.drawText(QPointF(lx, ly + fm.ascent() + 2), label)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(GREEN if day <= self.today else ACCENT)
+            painter.drawEllipse(QPointF(x, y), 5, 5)
         if missing:
             painter.setPen(GREY)
             painter.drawText(
-                QRectF(rect.left(), rect.top(), rect.width(), fm.height()),
-                Qt.AlignmentFlag.AlignRight,
-                "Not set: " + ", ".join(missing),
+                QRectF(rect.left(), rect.bottom() - fm.height(), rect.width(), fm.height()),
+                Qt.AlignmentFlag.AlignLeft,
+                "Not set yet: " + ", ".join(missing),
             )
 
 
@@ -487,7 +502,7 @@ class Dashboard(QWidget):
         self.body.addStretch(1)
 
         session.programChanged.connect(self.refresh)
-        session.changed.connect(self.refresh)
+        session.findingsChanged.connect(self.refresh)  # after every change and reload
         self.refresh()
 
     def refresh(self, *_args: Any) -> None:

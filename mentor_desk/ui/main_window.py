@@ -576,8 +576,7 @@ class MainWindow(QMainWindow):
         finally:
             dialog.deleteLater()
         if accepted:
-            self.session.undo_stack.clear()  # ids the stack refers to may have moved
-            self.session.open_program(self.session.program_id)
+            self.session.external_change()
         return accepted
 
     def propose_pairs(self) -> None:
@@ -591,7 +590,7 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self)
         dialog.setWindowTitle("Propose pairs")
         layout = QVBoxLayout(dialog)
-        view = MatchingView(self.pf, self.session.program_id, dialog)
+        view = MatchingView(self.pf, self.session.program_id, dialog, today=self.session.today)
         layout.addWidget(view)
         changed = []
         view.changed.connect(lambda *_: changed.append(True))
@@ -604,8 +603,7 @@ class MainWindow(QMainWindow):
         finally:
             dialog.deleteLater()
         if changed:
-            self.session.undo_stack.clear()
-            self.session.open_program(self.session.program_id)
+            self.session.external_change()
 
     # ----- Edit and Help --------------------------------------------------------------
 

@@ -153,6 +153,17 @@ class ProgramSession(QObject):
             return
         self.findings = check_rules(self.program, self.today())
 
+    def external_change(self) -> None:
+        """Reload and redraw everything after a write outside the session.
+
+        The CSV import and the matching view write through services directly.
+        The undo history stays: a step that no longer applies is refused with
+        a message when taken, and dropped.
+        """
+        self._load()
+        self.programChanged.emit()
+        self.findingsChanged.emit()
+
     def flush(self) -> None:
         """Ask every editor to commit text typed but not yet committed."""
         self.flushRequested.emit()
