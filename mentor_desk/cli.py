@@ -222,15 +222,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_pitch(args: argparse.Namespace) -> int:
-    raise UsageError("pitch is not built yet")  # issue #5
+    return _export(args, "pitch", prepared_for=args.for_)
 
 
 def _cmd_stakeholders(args: argparse.Namespace) -> int:
-    raise UsageError("stakeholders is not built yet")  # issue #5
+    return _export(args, "stakeholders")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    raise UsageError("report is not built yet")  # issue #5
+    return _export(args, "report", today=args.today)
+
+
+def _export(
+    args: argparse.Namespace, kind: str, *, today: dt.date | None = None, **options: object
+) -> int:
+    """Write one PDF document; the date is today's unless --today says otherwise."""
+    from mentor_desk import services
+
+    with _open_for_reading(args) as pf:
+        services.export_document(
+            pf, program=args.program, kind=kind, path=Path(args.output),
+            today=today or dt.date.today(), paper=args.paper, **options,  # type: ignore[arg-type]
+        )  # fmt: skip
+    return EXIT_OK
 
 
 def _cmd_participants_import(args: argparse.Namespace) -> int:

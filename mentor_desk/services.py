@@ -538,3 +538,97 @@ def export_calendar(
     data, count = calendar_export.calendar_bytes(program, stamp=stamp)
     write_atomically(Path(path), data)
     return count
+
+
+# ----- documents ----------------------------------------------------------------
+
+DOCUMENT_KINDS = ("pitch", "stakeholders", "report")
+
+
+def build_document(
+    program: m.Program,
+    *,
+    kind: str,
+    today: dt.date,
+    paper: str = "a4",
+    prepared_for: str | None = None,
+    progress: Any = None,
+    cancelled: Any = None,
+) -> bytes:
+    """Make one PDF document of ``program`` in memory and return its bytes.
+
+    ``kind`` is "pitch", "stakeholders" or "report"; ``prepared_for`` (pitch
+    only) names a stakeholder of the program. ``progress(done, total)`` is
+    called as it goes; ``cancelled()`` returning True stops it with
+    ``reports.base.ExportCancelled``. ReportLab is imported here, not at start-up.
+    """
+    import io
+
+    if kind not in DOCUMENT_KINDS:
+        raise KnownError(f"unknown document {kind!r}; use one of {', '.join(DOCUMENT_KINDS)}")
+    if prepared_for is not None and kind != "pitch":
+        raise KnownError("only the pitch packet is prepared for a stakeholder")
+    buffer = io.BytesIO()
+    common: dict[str, Any] = dict(
+        paper=paper, today=today, progress=progress, cancelled=cancelled
+    )
+    if kind == "pitch":
+        from mentor_desk.reports import pitch
+
+        pitch.build(program, buffer, prepared_for=prepared_for, **common)
+    elif kind == "stakeholders":
+        from mentor_desk.reports import stakeholder_map
+
+        stakeholder_map.build(program, buffer, **common)
+    else:
+        from mentor_desk.reports import progress as progress_report
+
+        progress_report.build(program, buffer, **common)
+    return buffer.getvalue()
+
+
+def write_document(
+    program: m.Program,
+    *,
+    kind: str,
+    path: Path,
+    today: dt.date,
+    paper: str = "a4",
+    prepared_for: str | None = None,
+    progress: Any = None,
+    cancelled: Any = None,
+) -> None:
+    """Build a document in memory, then write it atomically: a failure leaves any earlier file."""
+    data = build_document(
+        program, kind=kind, today=today, paper=paper, prepared_for=prepared_for,
+        progress=progress, cancelled=cancelled,
+    )  # fmt: skip
+    if cancelled is not None and cancelled():
+        from mentor_desk.reports.base import ExportCancelled
+
+        raise ExportCancelled()
+    write_atomically(Path(path), data)
+
+
+def export_document(
+    pf: ProgramFile,
+    *,
+    program: str | int,
+    kind: str,
+    path: Path,
+    today: dt.date,
+    paper: str = "a4",
+    prepared_for: str | None = None,
+    progress: Any = None,
+    cancelled: Any = None,
+) -> None:
+    """Write one program's pitch packet, stakeholder map or progress report as a PDF file.
+
+    ``program`` is the program's id or exact name. A stakeholder named in
+    ``prepared_for`` must belong to the program (``NotFoundError`` otherwise).
+    """
+    loaded = load_program(pf, program)
+    write_document(
+        loaded, kind=kind, path=path, today=today, paper=paper, prepared_for=prepared_for,
+        progress=progress, cancelled=cancelled,
+    )  # fmt: skip

@@ -71,28 +71,84 @@ _FONT_FILES = {
     ARABIC_BOLD: ("NotoSansArabic-Bold.ttf", 0),
     CJK: ("wqy-microhei.ttc", 0),
 }
-_coverage: dict[str, dict[int, int]] = {}
 
 
-def register_fonts() -> None:
-    """Register the shipped TrueType fonts once (they are embedded, subset, in each PDF)."""
-    if _coverage:
-        return
-    folder = paths.fonts_dir()
-    for name, (filename, index) in _FONT_FILES.items():
-        path = folder / filename
+class _Coverage(dict):
+    """Each font's character map, the font loaded and registered when first asked for.
+
+    Loading the CJK font costs about 0.2 s: a document without CJK never pays it.
+    """
+
+    def __missing__(self, name: str) -> dict[int, int]:
+        filename, index = _FONT_FILES[name]
+        path = paths.fonts_dir() / filename
         try:
             font = TTFont(name, str(path), subfontIndex=index)
         except OSError as exc:
             raise KnownError(f"the font {path} is missing or unreadable: {exc}") from exc
         pdfmetrics.registerFont(font)
-        _coverage[name] = font.face.charToGlyph
+        self[name] = font.face.charToGlyph
+        return self[name]
+
+
+_coverage = _Coverage()
+
+
+def register_fonts() -> None:
+    """Register the body fonts once; the others register when text needs them."""
+    if SANS in _coverage:
+        return
     from reportlab.lib.fonts import addMapping
 
+    _coverage[SANS], _coverage[SANS_BOLD]  # noqa: B018 (loads them)
+    _shape_each_font_apart()
     addMapping(SANS, 0, 0, SANS)
     addMapping(SANS, 1, 0, SANS_BOLD)
     addMapping(SANS, 0, 1, SANS)
     addMapping(SANS, 1, 1, SANS_BOLD)
+
+
+def _shape_each_font_apart() -> None:
+    """Let ReportLab shape a word that spans fonts (a quote before an Arabic word, say).
+
+    ReportLab 5.1 shapes a whole word with its first font's HarfBuzz face and
+    then reads the glyph ids in the other fonts, which draws wrong glyphs or
+    fails when the PDF is saved. Shaping each font's part on its own fixes it.
+    """
+    from reportlab.platypus import paragraph
+
+    original = paragraph.shapeFragWord
+    if getattr(original, "_mentor_desk", False):
+        return
+
+    def shape(word, features=None, **kwargs):  # noqa: ANN001, ANN202 (ReportLab's frag words)
+        # no optional ligatures ("fi" stays two letters, so the PDF's text reads back as typed);
+        # Arabic's required forms and ligatures (lam-alef) do not depend on these features
+        args = (features or {"kern": True, "liga": False, "dlig": False},)
+        items = list(word[1:])
+        names = {f.fontName for f, _ in items if not hasattr(f, "cbDefn")}
+        if len(names) < 2:
+            return original(word, *args, **kwargs)
+        groups: list[list] = []
+        for f, text in items:
+            name = None if hasattr(f, "cbDefn") else f.fontName
+            if groups and (name is None or groups[-1][0] == name):
+                groups[-1][1].append((f, text))
+            else:
+                groups.append([name, [(f, text)]])
+        parts = []
+        for _, group in groups:
+            width = sum(
+                pdfmetrics.stringWidth(text, f.fontName, f.fontSize)
+                for f, text in group
+                if not hasattr(f, "cbDefn")
+            )
+            parts.append(original(word.__class__([width, *group]), *args, **kwargs))
+        shaped = next((p for p in parts if p.__class__ is not word.__class__), parts[0])
+        return shaped.__class__([sum(p[0] for p in parts), *(x for p in parts for x in p[1:])])
+
+    shape._mentor_desk = True  # type: ignore[attr-defined]
+    paragraph.shapeFragWord = shape
 
 
 def _is_arabic(cp: int) -> bool:
@@ -153,9 +209,14 @@ def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
         font = _font_of(ch, bold)
         if out and out[-1][0] == font:
             out[-1] = (font, out[-1][1] + ch)
-        else:
-            out.append((font, pending + ch) if pending else (font, ch))
+        elif pending and all(ord(c) in _coverage[font] for c in pending):
+            out.append((font, pending + ch))
             pending = ""
+        else:
+            if pending:
+                out.append((SANS_BOLD if bold else SANS, pending))
+                pending = ""
+            out.append((font, ch))
     if pending:
         out.append((SANS_BOLD if bold else SANS, pending))
     # a neutral run that an unsupporting font left alone merges with its neighbour
@@ -202,13 +263,24 @@ def has_arabic(text: str) -> bool:
     return any(_is_arabic(ord(ch)) for ch in text)
 
 
-def plain_fits(text: str, font: str, size: float, width: float) -> bool:
-    """True when ``text`` is one line of the base font that fits ``width``."""
+def plain_font(text: str, size: float, width: float) -> str | None:
+    """The one font (body, else CJK) that draws all of ``text`` on one line of ``width``.
+
+    None when no single font covers it, it has Arabic (which needs shaping),
+    a line break, or it is too wide: such text goes in a Paragraph.
+    """
     register_fonts()
-    cover = _coverage[font]
-    if any(ord(ch) not in cover or _is_arabic(ord(ch)) or ch == "\n" for ch in text):
-        return False
-    return pdfmetrics.stringWidth(text, font, size) <= width
+    if "\n" in text:
+        return None
+    if text.isascii():  # the body font has every printable ASCII character
+        return SANS if pdfmetrics.stringWidth(text, SANS, size) <= width else None
+    codes = {ord(ch) for ch in text}
+    if any(_is_arabic(cp) for cp in codes):
+        return None
+    for font in (SANS, CJK):  # (the CJK font is loaded only for text the body font lacks)
+        if codes <= _coverage[font].keys():
+            return font if pdfmetrics.stringWidth(text, font, size) <= width else None
+    return None
 
 
 # ----- styles -----------------------------------------------------------------
@@ -225,7 +297,14 @@ PALETTE = [ACCENT, colors.HexColor("#7FA7CF"), GREEN, AMBER, colors.HexColor("#8
 
 
 def _style(name: str, **kw: object) -> ParagraphStyle:
-    base = dict(fontName=SANS, fontSize=10, leading=14, textColor=INK, splitLongWords=1)
+    base = dict(
+        fontName=SANS,
+        fontSize=10,
+        leading=14,
+        textColor=INK,
+        splitLongWords=1,
+        bulletFontName=SANS,
+    )
     base.update(kw)
     return ParagraphStyle(name, **base)  # type: ignore[arg-type]
 
@@ -388,7 +467,7 @@ def table(
     clip_at: int = 400,
     overflow: list[tuple[str, str]] | None = None,
     overflow_label: Callable[[int, int], str] | None = None,
-) -> Table:
+) -> DataTable:
     """A table of user values: light header repeated on every page, thin rules.
 
     Each cell is plain text (escaped, per-script fonts, wrapped). A cell longer
@@ -398,11 +477,16 @@ def table(
     total = sum(c.share for c in columns)
     widths = [width * c.share / total for c in columns]
     pad = 8
-    head = [
-        Paragraph(esc(c.heading, True), styles.cell_head_right if c.right else styles.cell_head)
-        for c in columns
+    head: list[object] = [
+        c.heading  # drawn in bold by the header row's FONTNAME below
+        if c.heading.isascii() and pdfmetrics.stringWidth(c.heading, SANS_BOLD, 8.5) <= w - pad
+        else Paragraph(
+            esc(c.heading, True), styles.cell_head_right if c.right else styles.cell_head
+        )
+        for c, w in zip(columns, widths, strict=True)
     ]
     data: list[list[object]] = [head]
+    fonts: list[tuple] = []
     for r, row in enumerate(rows):
         cells: list[object] = []
         for c, value in enumerate(row):
@@ -415,15 +499,18 @@ def table(
                     overflow_label(r, c) if overflow_label else f"Row {r + 1}, {columns[c].heading}"
                 )
                 overflow.append((label, clean(value)))
-            if plain_fits(text, SANS, 8.5, widths[c] - pad):
+            font = plain_font(text, 8.5, widths[c] - pad)
+            if font is not None:
                 cells.append(text)  # drawn as a plain string: fast, and never markup
+                if font != SANS:
+                    fonts.append(("FONTNAME", (c, r + 1), (c, r + 1), font))
             else:
                 style = styles.cell_right if columns[c].right else styles.cell
                 cells.append(para(text, style, styles))
         data.append(cells)
-    t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     cmds: list[tuple] = [
         ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("FONTNAME", (0, 0), (-1, 0), SANS_BOLD),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("LEADING", (0, 0), (-1, -1), 11),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
@@ -439,8 +526,105 @@ def table(
     for i, c in enumerate(columns):
         if c.right:
             cmds.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
-    t.setStyle(TableStyle(cmds))
+    t = DataTable(data, widths, cmds)
+    t.setStyle(fonts)
     return t
+
+
+class DataTable(Flowable):
+    """A table that splits across pages in linear time, its header on every page.
+
+    ReportLab's Table rebuilds the rest of the table at every page break, which
+    grows with the square of the rows (2,000 pairs took seconds). This one
+    measures each row once and hands each page a Table of just its rows.
+    ``setStyle`` takes commands for data rows by their index in the whole table.
+    """
+
+    PAD = 6  # top + bottom cell padding
+    LEADING = 11
+
+    def __init__(
+        self,
+        data: list[list[object]],
+        widths: list[float],
+        base_cmds: list[tuple],
+        *,
+        heights: list[float] | None = None,
+        row_cmds: list[tuple] | None = None,
+        first: int = 1,
+    ) -> None:
+        super().__init__()
+        self.data = data  # the header row, then every data row of the whole table
+        self.widths = widths
+        self.base_cmds = base_cmds
+        self.row_cmds: list[tuple] = row_cmds if row_cmds is not None else []
+        self.heights = heights
+        self.first = first  # the first data row this part shows
+        self.hAlign = "LEFT"
+
+    def setStyle(self, cmds: Sequence[tuple]) -> None:  # noqa: N802 (ReportLab's name)
+        last = len(self.data) - 1
+        for cmd in cmds:
+            name, (c0, r0), (c1, r1), *values = cmd
+            r0 = last + 1 + r0 if r0 < 0 else r0
+            r1 = last + 1 + r1 if r1 < 0 else r1
+            self.row_cmds.append((name, (c0, r0), (c1, r1), *values))
+
+    def _measure(self) -> list[float]:
+        if self.heights is None:
+            heights = []
+            for row in self.data:
+                tallest = self.LEADING
+                for cell, w in zip(row, self.widths, strict=True):
+                    if isinstance(cell, Flowable):
+                        tallest = max(tallest, cell.wrap(w - 8, 10_000)[1])
+                heights.append(tallest + self.PAD)
+            self.heights = heights
+        return self.heights
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        heights = self._measure()
+        return sum(self.widths), heights[0] + sum(heights[self.first :])
+
+    def _part(self, stop: int) -> Table:
+        """A Table of the header and data rows ``first`` to ``stop`` (excluded)."""
+        rows = [self.data[0], *self.data[self.first : stop]]
+        t = Table(rows, colWidths=self.widths, repeatRows=1, hAlign="LEFT")
+        cmds = list(self.base_cmds)
+        shift = self.first - 1
+        for name, (c0, r0), (c1, r1), *values in self.row_cmds:
+            if r0 == 0 and r1 == 0:
+                cmds.append((name, (c0, 0), (c1, 0), *values))
+                continue
+            lo, hi = max(r0, self.first), min(r1, stop - 1)
+            if lo <= hi:
+                cmds.append((name, (c0, lo - shift), (c1, hi - shift), *values))
+        t.setStyle(TableStyle(cmds))
+        return t
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        heights = self._measure()
+        room = avail_height - heights[0] - 1  # a point of slack for rounding
+        stop = self.first
+        while stop < len(self.data) and room >= heights[stop]:
+            room -= heights[stop]
+            stop += 1
+        if stop == self.first:
+            return []  # not even one row fits: the frame moves on to the next page
+        rest = DataTable(
+            self.data,
+            self.widths,
+            self.base_cmds,
+            heights=heights,
+            row_cmds=self.row_cmds,
+            first=stop,
+        )
+        return [self._part(stop)] if stop == len(self.data) else [self._part(stop), rest]
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        t = self._part(len(self.data))
+        t.wrapOn(canvas, sum(self.widths), 10_000)
+        t.drawOn(canvas, x, y, _sW)
 
 
 def overflow_section(overflow: list[tuple[str, str]], styles: Styles, title: str) -> list[Flowable]:
@@ -463,6 +647,7 @@ def facts(pairs: Sequence[tuple[str, object]], width: float, styles: Styles) -> 
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -580,6 +765,8 @@ class DocumentBuilder:
             author=clean(program.manager.name) if program.manager else "",
             creator="Mentor Desk",
             invariant=1,
+            initialFontName=SANS,  # no unembedded Helvetica in the file
+            initialFontSize=10,
         )
         frame = Frame(
             self.margin,
@@ -596,6 +783,7 @@ class DocumentBuilder:
         self._doc.afterFlowable = self._after_flowable  # type: ignore[method-assign]
         self._done = 0
         self._total = 1
+        self._header_paras: list[tuple[Paragraph, float, float]] | None = None
 
     def check_cancelled(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -614,26 +802,31 @@ class DocumentBuilder:
             if self.progress is not None:
                 self.progress(50 + min(self._done, self._total) * 49 // self._total, 100)
 
+    def _header(self) -> list[tuple[Paragraph, float, float]]:
+        """The header's two paragraphs, wrapped once and drawn on every page."""
+        left = esc(_short(self.program.organization)) + "  ·  " + esc(_short(self.program.name))
+        right = esc(self.title) + ("  ·  <b>Internal</b>" if self.internal else "")
+        half = self.width / 2
+        out = []
+        for markup, x, align in (
+            (left, self.margin, TA_LEFT),
+            (right, self.margin + half + 6, TA_RIGHT),
+        ):
+            style = ParagraphStyle("header", parent=self.styles.header, alignment=align)
+            style.shaping = 1 if ARABIC in markup else 0
+            p = Paragraph(markup, style)
+            _, h = p.wrap(half - 6, 30)
+            out.append((p, x, self.pagesize[1] - self.top + 9 * mm - h + 10))
+        return out
+
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.md_margin = self.margin  # type: ignore[attr-defined]
         page_w, page_h = self.pagesize
-        st = self.styles.header
-        left = esc(_short(self.program.organization)) + "  ·  " + esc(_short(self.program.name))
-        right = esc(self.title) + ("  ·  <b>Internal</b>" if self.internal else "")
-        half = self.width / 2
-        for markup, x, align in (
-            (left, self.margin, TA_LEFT),
-            (right, self.margin + half, TA_RIGHT),
-        ):
-            style = ParagraphStyle("hdr", parent=st, alignment=align)
-            if "MD-Arabic" in markup:
-                style.shaping = 1
-            p = Paragraph(markup, style)
-            _, h = p.wrap(half - 6, 30)
-            p.drawOn(
-                canvas, x + (6 if align == TA_RIGHT else 0), page_h - self.top + 9 * mm - h + 10
-            )
+        if self._header_paras is None:
+            self._header_paras = self._header()
+        for p, x, y in self._header_paras:
+            p.drawOn(canvas, x, y)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(

@@ -127,7 +127,7 @@ def cost_chart(program: m.Program, width: float, *, max_lines: int = 10) -> Char
     plot_x = label_w + 6
     plot_w = bars_w - plot_x - 52
     height = max(top_pad + bottom_pad + row_h * len(bars), 150)
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS)
     labels: list[Label] = []
     high = max(max(b[1] for b in bars), 0) or 1
     ticks = _nice_ticks(0, high, 4)
@@ -253,7 +253,7 @@ def stance_map(stakeholders: Sequence[m.Stakeholder], width: float, *, per_cell:
         )
         row_heights.append(max(50.0, most * line_h + 12))
     height = bottom + sum(row_heights) + top
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS)
     labels: list[Label] = []
     role_colour = {"boss": base.RED, "peer": AMBER, "leader": ACCENT, "adviser": GREEN}
     # stance shading: warmer to the right
@@ -432,7 +432,7 @@ def metric_chart(
     dates = [x.date for x in measurements] + [x for x in (metric.due, start) if x]
     d0 = min(dates, default=date(2000, 1, 1))
     d1 = max(dates, default=d0)
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS)
     ax = _TimeAxes(
         d, (40, 22, width - 130, height - 40), (d0, d1), (low, high), base.clean(metric.unit)
     )
@@ -503,7 +503,7 @@ def metric_chart(
 def satisfaction_chart(surveys: Sequence[m.Survey], width: float, *, height: float = 150) -> Chart:
     """Satisfaction scores over time, one line per surveyed group."""
     scored = sorted((s for s in surveys if s.satisfaction is not None), key=lambda s: s.date)
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS)
     if not scored:
         d.add(
             String(

@@ -23,6 +23,7 @@ from mentor_desk.reports.base import Column, esc, gap, heading, para, subheading
 
 TITLE = "Progress report"
 HEALTH_ORDER = ("active", "stalled", "paused", "proposed", "closed")
+FINDINGS_PER_RULE = 12  # more of one rule (666 stalled pairs, say) are counted, not listed
 
 
 def build(
@@ -103,13 +104,35 @@ def _findings(program: m.Program, doc: base.DocumentBuilder, findings: list[Find
         if not mine:
             continue
         out.append(subheading(f"{step.number}. {step.title}", st))
-        rows = [[f.severity.value, f.message, f.subject or ""] for f in mine]
+        shown, more = _first_of_each_rule(mine)
+        rows = [[f.severity.value, f.message, f.subject or ""] for f in shown]
+        for f, count in more:
+            rows.append([f.severity.value, f"… and {count} more like this ({f.rule})", ""])
         t = base.table(cols, rows, doc.width, st)
-        for i, f in enumerate(mine, 1):
-            colour = base.RED if f.severity is Severity.ERROR else base.AMBER
-            t.setStyle([("TEXTCOLOR", (0, i), (0, i), colour)])
+        severities = [f.severity for f in shown] + [f.severity for f, _ in more]
+        t.setStyle(
+            [
+                ("TEXTCOLOR", (0, i), (0, i), base.RED if sev is Severity.ERROR else base.AMBER)
+                for i, sev in enumerate(severities, 1)
+            ]
+        )
         out.append(t)
     return out
+
+
+def _first_of_each_rule(
+    findings: list[Finding], limit: int = FINDINGS_PER_RULE
+) -> tuple[list[Finding], list[tuple[Finding, int]]]:
+    """The first ``limit`` findings of each rule, and for each rule cut short how many more."""
+    seen: Counter[str] = Counter()
+    shown: list[Finding] = []
+    for f in findings:
+        seen[f.rule] += 1
+        if seen[f.rule] <= limit:
+            shown.append(f)
+    firsts = {f.rule: f for f in reversed(shown)}
+    more = [(firsts[rule], n - limit) for rule, n in seen.items() if n > limit]
+    return shown, more
 
 
 def _metrics(program: m.Program, doc: base.DocumentBuilder, findings: list[Finding]) -> list:
