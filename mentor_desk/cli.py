@@ -248,11 +248,18 @@ def _export(
 
 
 def _cmd_participants_import(args: argparse.Namespace) -> int:
-    from mentor_desk import services
+    from mentor_desk import participants_csv, services
 
+    # COLUMN=FIELD overrides, when the parser offers them (--map, repeatable).
+    try:
+        mapping = participants_csv.parse_mapping_args(getattr(args, "map", None) or [])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     with _open(args) as pf:
         program = services.find_program(pf, args.program)
-        result = services.import_participants_csv(pf, program_id=program.id, path=Path(args.file))
+        result = services.import_participants_csv(
+            pf, program_id=program.id, path=Path(args.file), mapping=mapping or None
+        )
     print(
         f"added {result.added}, updated {result.updated} "
         f"({result.encoding}, {result.delimiter_name})"

@@ -338,6 +338,38 @@ def resolve_mapping(
     return mapping
 
 
+def field_named(text: str) -> str | None:
+    """The participant field a user names ("E-mail", "email", "skills"); None for "-"/"none".
+
+    Raises ValueError for a name that is no field.
+    """
+    key = header_key(text)
+    if key in ("", "none", "ignore", "skip"):
+        return None
+    for field_key, label in FIELDS:
+        if key in (header_key(field_key), header_key(label)):
+            return field_key
+    if key in SYNONYMS:
+        return SYNONYMS[key]
+    raise ValueError(
+        f"{text!r} is not a participant field: choose one of "
+        f"{', '.join(label for _, label in FIELDS)}, or none"
+    )
+
+
+def parse_mapping_args(items: Iterable[str]) -> dict[int | str, str | None]:
+    """``COLUMN=FIELD`` texts (a header name or a 1-based column number) as a mapping override."""
+    mapping: dict[int | str, str | None] = {}
+    for item in items:
+        column, sep, target = item.rpartition("=")
+        if not sep or not column.strip():
+            raise ValueError(f"{item!r} should read COLUMN=FIELD, e.g. 'Mitarbeiter=name'")
+        column = column.strip()
+        key: int | str = int(column) - 1 if column.isdigit() else column
+        mapping[key] = field_named(target)
+    return mapping
+
+
 def mapping_problems(headers: Sequence[str], mapping: Mapping[int, str | None]) -> list[str]:
     """What is wrong with a mapping: a required field with no column, a field given twice."""
     problems = []

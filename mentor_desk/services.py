@@ -540,6 +540,7 @@ def export_calendar(
     return count
 
 
+
 # ----- documents ----------------------------------------------------------------
 
 DOCUMENT_KINDS = ("pitch", "stakeholders", "report")

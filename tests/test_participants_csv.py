@@ -339,3 +339,36 @@ def test_unreadable_file_is_a_clear_error(program_file, program_id, tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(KnownError, match="empty"):
         services.import_participants_csv(program_file, program_id=program_id, path=empty)
+
+
+def test_mapping_arguments_name_columns_and_fields():
+    assert pcsv.parse_mapping_args(
+        ["Mitarbeiter=name", "2=Role", "Notiz=none", "Kürzel=E-mail"]
+    ) == {
+        "Mitarbeiter": "name",
+        1: "role",
+        "Notiz": None,
+        "Kürzel": "email",
+    }
+    with pytest.raises(ValueError, match="not a participant field"):
+        pcsv.parse_mapping_args(["Mitarbeiter=salary"])
+    with pytest.raises(ValueError, match="COLUMN=FIELD"):
+        pcsv.parse_mapping_args(["name"])
+
+
+def test_cli_import_takes_a_mapping_when_the_parser_offers_it(
+    northwind, program_file, db_path, tmp_path, capsys
+):
+    import argparse
+
+    program_file.close()
+    path = tmp_path / "hr.csv"
+    path.write_text("Mitarbeiter,Funktion\nAnn Lee,mentor\n", "utf-8")
+    args = argparse.Namespace(
+        db=str(db_path),
+        program=str(northwind.id),
+        file=str(path),
+        map=["Mitarbeiter=name", "Funktion=role"],
+    )
+    assert cli._cmd_participants_import(args) == 0
+    assert capsys.readouterr().out.startswith("added 1, updated 0")
