@@ -540,7 +540,6 @@ def export_calendar(
     return count
 
 
-
 # ----- documents ----------------------------------------------------------------
 
 DOCUMENT_KINDS = ("pitch", "stakeholders", "report")
