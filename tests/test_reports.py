@@ -485,3 +485,22 @@ def test_reportlab_is_not_imported_at_start_up() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_stance_map_places_and_names_everyone_without_overlap() -> None:
+    from mentor_desk.domain import model as m
+    from mentor_desk.reports import base, charts
+
+    base.register_fonts()
+    crowd = [m.Stakeholder(f"Peer {i}", "peer", influence=4, stance="neutral") for i in range(9)]
+    others = [
+        m.Stakeholder("Unrated", "other"),
+        m.Stakeholder(f"{CJK} Boss", "boss", influence=5, stance="champion"),
+    ]
+    chart = charts.stance_map(crowd + others, 480)
+    names = [label.text for label in chart.labels]
+    assert sorted(names) == sorted(s.name for s in crowd + others)
+    boxes = [(round(label.x), round(label.y)) for label in chart.labels]
+    assert len(set(boxes)) == len(boxes)  # stacked, never on top of each other
+    ys = sorted(label.y for label in chart.labels if label.text.startswith("Peer"))
+    assert min(b - a for a, b in zip(ys, ys[1:], strict=False)) >= 10  # a line apart at least

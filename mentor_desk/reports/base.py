@@ -243,16 +243,20 @@ def esc(text: object, bold: bool = False) -> str:
     return "".join(parts)
 
 
-def fit(text: str, width: float, size: float, font: str = SANS) -> str:
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of user text as ``esc`` prints it (each script in its font)."""
+    return sum(pdfmetrics.stringWidth(chunk, font, size) for font, chunk in runs(text, bold))
+
+
+def fit(text: object, width: float, size: float, bold: bool = False) -> str:
     """Text cut (with an ellipsis) to one line of ``width`` points."""
-    register_fonts()
     text = " ".join(clean(text).split())
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    if text_width(text, size, bold) <= width:
         return text
     low, high = 0, min(len(text), int(width / (size * 0.25)) + 1)
     while low < high:  # the longest prefix that fits with its ellipsis
         mid = (low + high + 1) // 2
-        if pdfmetrics.stringWidth(text[:mid] + "…", font, size) <= width:
+        if text_width(text[:mid] + "…", size, bold) <= width:
             low = mid
         else:
             high = mid - 1
@@ -804,19 +808,22 @@ class DocumentBuilder:
 
     def _header(self) -> list[tuple[Paragraph, float, float]]:
         """The header's two paragraphs, wrapped once and drawn on every page."""
-        left = esc(_short(self.program.organization)) + "  ·  " + esc(_short(self.program.name))
+        size = self.styles.header.fontSize
         right = esc(self.title) + ("  ·  <b>Internal</b>" if self.internal else "")
-        half = self.width / 2
+        room = self.width * 0.7 - 6  # the title on the right needs far less than half
+        org = fit(self.program.organization, room * 0.45, size)
+        name = fit(self.program.name, room - text_width(org + "  ·  ", size) - 4, size)
+        left = esc(org) + "  ·  " + esc(name)
         out = []
-        for markup, x, align in (
-            (left, self.margin, TA_LEFT),
-            (right, self.margin + half + 6, TA_RIGHT),
+        for markup, x, w, align in (
+            (left, self.margin, self.width * 0.7, TA_LEFT),
+            (right, self.margin + self.width * 0.7, self.width * 0.3, TA_RIGHT),
         ):
             style = ParagraphStyle("header", parent=self.styles.header, alignment=align)
             style.shaping = 1 if ARABIC in markup else 0
             p = Paragraph(markup, style)
-            _, h = p.wrap(half - 6, 30)
-            out.append((p, x, self.pagesize[1] - self.top + 9 * mm - h + 10))
+            p.wrap(w, 30)
+            out.append((p, x, self.pagesize[1] - self.top + 6 * mm + 4))
         return out
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -847,8 +854,3 @@ class DocumentBuilder:
         self._doc.build(story, canvasmaker=NumberedCanvas)
         if self.progress is not None:
             self.progress(100, 100)
-
-
-def _short(text: object, limit: int = 70) -> str:
-    plain = " ".join(clean(text).split())
-    return plain if len(plain) <= limit else plain[: limit - 1] + "…"

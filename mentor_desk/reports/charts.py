@@ -404,7 +404,7 @@ class _TimeAxes:
                 )
             )
         label = String(0, 0, y_title, fontName=SANS, fontSize=AXIS_FONT, fillColor=MUTED)
-        label.x, label.y = 0, self.y + self.h + 10
+        label.x, label.y = 0, self.y + self.h + 14
         d.add(label)
 
     def dx(self, when: date) -> float:
@@ -434,7 +434,7 @@ def metric_chart(
     d1 = max(dates, default=d0)
     d = Drawing(width, height, initialFontName=SANS)
     ax = _TimeAxes(
-        d, (40, 22, width - 130, height - 40), (d0, d1), (low, high), base.clean(metric.unit)
+        d, (40, 22, width - 130, height - 48), (d0, d1), (low, high), base.clean(metric.unit)
     )
     labels: list[Label] = []
     right = ax.x + ax.w
@@ -486,6 +486,8 @@ def metric_chart(
     for x, y in pts:
         d.add(Circle(x, y, 2.4, fillColor=ACCENT, strokeColor=None))
     if not pts:
+        d.add(Rect(ax.x + ax.w / 2 - 55, ax.y + ax.h / 2 - 5, 110, 15, fillColor=colors_white(),
+                   strokeColor=None))  # fmt: skip
         d.add(
             String(
                 ax.x + ax.w / 2,
@@ -522,7 +524,7 @@ def satisfaction_chart(surveys: Sequence[m.Survey], width: float, *, height: flo
     d0, d1 = scored[0].date, scored[-1].date
     if d0 == d1:
         d0, d1 = d0 - timedelta(days=90), d1 + timedelta(days=90)
-    ax = _TimeAxes(d, (40, 22, width - 130, height - 40), (d0, d1), (0.0, high), "satisfaction")
+    ax = _TimeAxes(d, (40, 22, width - 130, height - 48), (d0, d1), (0.0, high), "satisfaction")
     groups: dict[str, list[m.Survey]] = {}
     for s in scored:
         groups.setdefault(s.group, []).append(s)

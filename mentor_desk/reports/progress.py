@@ -276,7 +276,7 @@ def _evaluations(program: m.Program, doc: base.DocumentBuilder, findings: list[F
         Column("Participant", 1.0),
         Column("Goal", 1.9),
         Column("Latest rating", 0.7, right=True),
-        Column("Evaluations", 0.8, right=True),
+        Column("Count", 0.55, right=True),
         Column("By", 1.0),
         Column("Latest", 0.7),
     ]

@@ -51,6 +51,7 @@ def build(
     people = program.stakeholders
     story: list[Flowable] = [
         para(program.name, st.title, st),
+        para(program.organization, st.subtitle, st),
         Paragraph(
             esc(f"Stakeholder map as of {base.day(today)} · Internal: not for distribution", True),
             st.badge,
@@ -78,9 +79,9 @@ def build(
     doc.step(2, 4)
     story.append(heading("Who they are and where they stand", st))
     cols = [
-        Column("Name", 1.35),
+        Column("Name", 1.3),
         Column("Role", 0.55),
-        Column("Influence", 0.62, right=True),
+        Column("Influence", 0.72, right=True),
         Column("Stance", 0.75),
         Column("Status", 0.7),
         Column("In the room", 0.6),
