@@ -133,6 +133,7 @@ def test_bad_rows_import_nothing_and_each_is_named_with_its_line(
         "Ed Fox,ed@example.com,mentee,," + "s" * 81 + "\n"  # 8: skill too long
         "Flo Gray,ann@example.com,mentee,,\n"  # 9: same e-mail as line 2
         "Gus Hill,gus@example.com,mentee,,\n"  # 10: fine
+        "Hal Ives,hal@example.com,mentee,2027-02-30,\n"  # 11: no such day
     )
     path = tmp_path / "hr.csv"
     path.write_text(text, "utf-8")
@@ -148,6 +149,7 @@ def test_bad_rows_import_nothing_and_each_is_named_with_its_line(
         "line 7",
         "line 8",
         "line 9",
+        "line 11",
     ]
     assert "unknown role 'boss'" in problems[0]
     assert "name is missing" in problems[1]
@@ -155,9 +157,24 @@ def test_bad_rows_import_nothing_and_each_is_named_with_its_line(
     assert "at most 200" in problems[3]
     assert "at most 80" in problems[4]
     assert "same e-mail as line 2" in problems[5]
-    assert "6 bad rows" in caught.value.summary
+    assert "'2027-02-30' is not a date" in problems[6]
+    assert "7 bad rows" in caught.value.summary
     program_file.close()
     assert set(_reopened(db_path, program_id)) == set(before)
+
+
+def test_bad_yes_no_values_are_named(program_file, program_id, tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_text(
+        "Name,Role,External,High performer\nAnn,mentor,maybe,yes\nBo,mentee,no,sometimes\n",
+        "utf-8",
+    )
+    with pytest.raises(DocumentError) as caught:
+        services.import_participants_csv(program_file, program_id=program_id, path=path)
+    assert caught.value.problems == [
+        "line 2: external is 'maybe': use yes or no",
+        "line 3: high performer is 'sometimes': use yes or no",
+    ]
 
 
 def test_a_file_without_a_role_column_is_refused(program_file, program_id, tmp_path):
