@@ -318,6 +318,7 @@ class CsvImportDialog(QDialog):
             self.result_info = services.import_participants_csv(
                 self.pf,
                 program_id=self.program_id,
+                path=self.path,
                 data=self.data,
                 mapping=self.mapping(),
                 progress=self._progress,
