@@ -470,69 +470,110 @@ def find_editor(window: Any) -> Any:
     return edits[0] if edits else None
 
 
+EDIT_VALUES = ("Benchmark Corp (edit A)", "Benchmark Corp (edit B)")
+
+
+def child_edit(db: str, edits: int) -> int:
+    """Drive the real window: type into a field found by accessible name, press Return, repeat.
+
+    Prints one ``EDIT seconds committed`` line per edit as it goes (so that a
+    crash part-way still leaves the figures before it), then ``RESULT``.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from mentor_desk import app as app_module
+
+    window = app_module.create_window(Path(db))
+    qapp = QApplication.instance()
+    assert qapp is not None
+    window.show()
+    qapp.processEvents()
+    editor = find_editor(window)
+    program = getattr(getattr(window, "session", None), "program", None)
+    info = {
+        "program": getattr(program, "name", None),
+        "field": editor.accessibleName() if editor is not None else None,
+    }
+    print("INFO " + json.dumps(info), flush=True)
+    if editor is None or program is None:
+        return 0
+    editor.setFocus()
+    watcher = sqlite3.connect(db)
+    version = watcher.execute("PRAGMA data_version").fetchone()[0]
+    for i in range(edits):
+        editor.setText(EDIT_VALUES[i % 2])  # the typing, untimed
+        t0 = time.perf_counter()
+        QTest.keyClick(editor, Qt.Key.Key_Return)  # commits: stored, reloaded, redrawn
+        qapp.processEvents()
+        elapsed = time.perf_counter() - t0
+        now = watcher.execute("PRAGMA data_version").fetchone()[0]  # another connection's commit
+        print(f"EDIT {elapsed!r} {int(now != version)}", flush=True)
+        version = now
+    watcher.close()
+    window.close()
+    qapp.processEvents()
+    print("RESULT {}", flush=True)
+    return 0
+
+
 def sec_edit(ctx: Context) -> list[Row]:
     from mentor_desk import app as app_module
 
     if not hasattr(app_module, "create_window"):
         ctx.skipped["edit"] = "mentor_desk.app.create_window does not exist yet"
         return []
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
+    from mentor_desk import services
 
     assert ctx.db is not None
     db = ctx.work / f"edit-{ctx.n}.db"
     shutil.copy(ctx.db, db)
-    window = app_module.create_window(db)
-    qapp = QApplication.instance()
-    assert qapp is not None
-    window.show()
-    qapp.processEvents()
-    editor = find_editor(window)
-    shown = getattr(getattr(window, "session", None), "program", None)
-    if shown is None or shown.name != ctx.program.name:
-        window.close()
-        ctx.skipped["edit"] = "the window did not open the benchmark's program"
-        return []
-    if editor is None:
-        window.close()
-        ctx.skipped["edit"] = "no line edit with an accessible name in the window"
-        return []
-    name = editor.accessibleName()
-    editor.setFocus()
-    watcher = sqlite3.connect(db)
-    version = watcher.execute("PRAGMA data_version").fetchone()[0]
+    # In a process of its own, as a user's session is (and so that a crash is seen as one).
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "edit", "--db", str(db)]
+    cmd += ["--edits", str(ctx.edits)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=ctx.env, timeout=1800)
+    info: dict[str, Any] = {}
     samples: list[float] = []
     committed = 0
-    values = ("Benchmark Corp (edit A)", "Benchmark Corp (edit B)")
-    for i in range(ctx.edits):
-        value = values[i % 2]
-        editor.setText(value)  # the typing, untimed
-        t0 = time.perf_counter()
-        QTest.keyClick(editor, Qt.Key.Key_Return)  # commits: stored, reloaded, redrawn
-        qapp.processEvents()
-        samples.append(time.perf_counter() - t0)
-        now = watcher.execute("PRAGMA data_version").fetchone()[0]
-        committed += now != version
-        version = now
-    watcher.close()
-    window.close()
-    qapp.processEvents()
-    from mentor_desk import services
-
-    pf = services.open_file(db, readonly=True)
-    try:
-        dumped = services.dump_program(pf, ref=ctx.program_id)  # type: ignore[arg-type]
-    finally:
-        pf.close()
-    last = values[(ctx.edits - 1) % 2]
-    if committed != ctx.edits or json.dumps(last, ensure_ascii=False) not in dumped:
-        ctx.skipped["edit"] = (
-            f"edits of {name!r} reached the file {committed} of {ctx.edits} times"
-            f"{'' if last in dumped else ' and the last value is not in the dump'}"
+    finished = False
+    for line in proc.stdout.splitlines():
+        if line.startswith("INFO "):
+            info = json.loads(line[5:])
+        elif line.startswith("EDIT "):
+            _, seconds, seen = line.split()
+            samples.append(float(seconds))
+            committed += int(seen)
+        elif line.startswith("RESULT"):
+            finished = True
+    if info.get("program") != ctx.program.name:
+        ctx.skipped["edit"] = f"the window did not open the benchmark's program ({info})"
+        return []
+    if not info.get("field"):
+        ctx.skipped["edit"] = "no line edit with an accessible name in the window"
+        return []
+    problems = []
+    if not finished or proc.returncode != 0:
+        last_err = [ln for ln in proc.stderr.splitlines() if "Fatal" in ln or "Error" in ln]
+        problems.append(
+            f"the window process ended after {len(samples)} of {ctx.edits} edits "
+            f"(exit {proc.returncode}: {last_err[0] if last_err else proc.stderr[-300:]!r})"
         )
+    if samples:
+        pf = services.open_file(db, readonly=True)
+        try:
+            dumped = services.dump_program(pf, ref=ctx.program_id)  # type: ignore[arg-type]
+        finally:
+            pf.close()
+        last = EDIT_VALUES[(len(samples) - 1) % 2]
+        if json.dumps(last, ensure_ascii=False) not in dumped:
+            problems.append("the last value typed is not in the file")
+    if problems:
+        ctx.skipped["edit"] = "; ".join(problems)
+    if not samples:
+        return []
     base = baseline_edits(ctx.work / f"bare-{ctx.n}.db", ctx.edits)
-    note = f"field {name!r}, {committed}/{ctx.edits} commits seen on disk"
+    note = f"field {info['field']!r}, {committed}/{len(samples)} commits seen on disk"
     return [
         Row("window edit committed (median)", median(samples), "ms", "sqlite3 UPDATE+commit",
             median(base), note=note),
@@ -715,7 +756,8 @@ def print_size(ctx: Context) -> None:
         if ctx.rows.get(key):
             print_table(ctx.rows[key])
         if key in ctx.skipped:
-            print(f"skipped: {ctx.skipped[key]}\n")
+            word = "PROBLEM" if ctx.rows.get(key) else "skipped"
+            print(f"{word}: {ctx.skipped[key]}\n")
 
 
 def print_growth(contexts: list[Context]) -> None:
@@ -843,13 +885,18 @@ def machine() -> list[str]:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal"):
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    distro = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                distro = line.split("=", 1)[1].strip('"') + ", "
     import PySide6
     import reportlab
     from PySide6 import QtCore
 
     return [
         f"cpu: {cpu}, {os.cpu_count()} cores, {mem} RAM",
-        f"os: {platform.platform()}",
+        f"os: {distro}{platform.platform()}",
         f"python {platform.python_version()}, PySide6 {PySide6.__version__}, "
         f"Qt {QtCore.qVersion()}, SQLite {sqlite3.sqlite_version}, ReportLab {reportlab.Version}",
     ]
@@ -869,10 +916,12 @@ def main(argv: list[str] | None = None) -> int:
         help="largest mentee count mentor-match is run on (default 400)",
     )
     parser.add_argument("--profile", metavar="FIGURE", help="cProfile one figure and stop")
-    parser.add_argument("--child", choices=("bare", "app"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("bare", "app", "edit"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.child == "edit":
+        return child_edit(args.db, args.edits)
     if args.child:
         return child_main(args.child, args.db, float(os.environ.get("BENCH_T0", time.time())))
 
