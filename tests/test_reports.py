@@ -504,3 +504,20 @@ def test_stance_map_places_and_names_everyone_without_overlap() -> None:
     assert len(set(boxes)) == len(boxes)  # stacked, never on top of each other
     ys = sorted(label.y for label in chart.labels if label.text.startswith("Peer"))
     assert min(b - a for a, b in zip(ys, ys[1:], strict=False)) >= 10  # a line apart at least
+
+
+@pytest.mark.parametrize("kind", ["pitch", "stakeholders", "report"])
+def test_a_bare_program_prints_what_is_missing(kind: str, tmp_path: Path) -> None:
+    from mentor_desk.domain import model as m
+
+    bare = m.Program(name="Bare", organization="Org", org_size="large")
+    out = tmp_path / f"{kind}.pdf"
+    services.write_document(bare, kind=kind, path=out, today=TODAY, paper="letter")
+    text = pdf_text(out)
+    assert "Org · Bare" in text and "Page 1 of" in text
+    expected = {
+        "pitch": "Success metrics: to be defined.",
+        "stakeholders": "No stakeholders recorded yet.",
+        "report": "No metrics defined yet.",
+    }
+    assert expected[kind] in text

@@ -480,14 +480,16 @@ def table(
     """
     total = sum(c.share for c in columns)
     widths = [width * c.share / total for c in columns]
-    pad = 8
+    # a column after a right-aligned number keeps some air from it
+    lefts = [10 if i and columns[i - 1].right else 4 for i in range(len(columns))]
+    pads = [left + 4 for left in lefts]
     head: list[object] = [
         c.heading  # drawn in bold by the header row's FONTNAME below
         if c.heading.isascii() and pdfmetrics.stringWidth(c.heading, SANS_BOLD, 8.5) <= w - pad
         else Paragraph(
             esc(c.heading, True), styles.cell_head_right if c.right else styles.cell_head
         )
-        for c, w in zip(columns, widths, strict=True)
+        for c, w, pad in zip(columns, widths, pads, strict=True)
     ]
     data: list[list[object]] = [head]
     fonts: list[tuple] = []
@@ -503,7 +505,7 @@ def table(
                     overflow_label(r, c) if overflow_label else f"Row {r + 1}, {columns[c].heading}"
                 )
                 overflow.append((label, clean(value)))
-            font = plain_font(text, 8.5, widths[c] - pad)
+            font = plain_font(text, 8.5, widths[c] - pads[c])
             if font is not None:
                 cells.append(text)  # drawn as a plain string: fast, and never markup
                 if font != SANS:
@@ -530,7 +532,9 @@ def table(
     for i, c in enumerate(columns):
         if c.right:
             cmds.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
-    t = DataTable(data, widths, cmds)
+        if lefts[i] != 4:
+            cmds.append(("LEFTPADDING", (i, 0), (i, -1), lefts[i]))
+    t = DataTable(data, widths, cmds, pads=pads)
     t.setStyle(fonts)
     return t
 
@@ -553,6 +557,7 @@ class DataTable(Flowable):
         widths: list[float],
         base_cmds: list[tuple],
         *,
+        pads: list[float] | None = None,
         heights: list[float] | None = None,
         row_cmds: list[tuple] | None = None,
         first: int = 1,
@@ -560,6 +565,7 @@ class DataTable(Flowable):
         super().__init__()
         self.data = data  # the header row, then every data row of the whole table
         self.widths = widths
+        self.pads = pads or [8.0] * len(widths)  # left + right padding of each column
         self.base_cmds = base_cmds
         self.row_cmds: list[tuple] = row_cmds if row_cmds is not None else []
         self.heights = heights
@@ -579,9 +585,9 @@ class DataTable(Flowable):
             heights = []
             for row in self.data:
                 tallest = self.LEADING
-                for cell, w in zip(row, self.widths, strict=True):
+                for cell, w, pad in zip(row, self.widths, self.pads, strict=True):
                     if isinstance(cell, Flowable):
-                        tallest = max(tallest, cell.wrap(w - 8, 10_000)[1])
+                        tallest = max(tallest, cell.wrap(w - pad, 10_000)[1])
                 heights.append(tallest + self.PAD)
             self.heights = heights
         return self.heights
@@ -619,6 +625,7 @@ class DataTable(Flowable):
             self.data,
             self.widths,
             self.base_cmds,
+            pads=self.pads,
             heights=heights,
             row_cmds=self.row_cmds,
             first=stop,

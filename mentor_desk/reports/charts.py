@@ -203,7 +203,7 @@ def cost_chart(program: m.Program, width: float, *, max_lines: int = 10) -> Char
     ):
         y = legend_y - i * 11
         d.add(Rect(bars_w + 14, y, 7, 7, fillColor=col, strokeColor=None))
-        pct = f" ({100 * value / total:.0f}%)" if total else ""
+        pct = f" ({100 * value / total:.0f}%)" if total > 0 and value >= 0 else ""
         d.add(
             String(
                 bars_w + 25,
@@ -438,6 +438,7 @@ def metric_chart(
     )
     labels: list[Label] = []
     right = ax.x + ax.w
+    label_ys: list[float] = []
     for value, name, col, dash in (
         (metric.baseline, "baseline", MUTED, (3, 2)),
         (metric.target, "target", GREEN, (5, 2)),
@@ -446,6 +447,9 @@ def metric_chart(
             continue
         yy = ax.vy(float(value))
         d.add(Line(ax.x, yy, right, yy, strokeColor=col, strokeWidth=1, strokeDashArray=dash))
+        if any(abs(yy - other) < 9 for other in label_ys):
+            yy += 9  # baseline and target (nearly) equal: the second label goes above
+        label_ys.append(yy)
         d.add(
             String(
                 right + 4,
