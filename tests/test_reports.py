@@ -521,3 +521,18 @@ def test_a_bare_program_prints_what_is_missing(kind: str, tmp_path: Path) -> Non
         "report": "No metrics defined yet.",
     }
     assert expected[kind] in text
+
+
+def test_a_crowded_stakeholder_map_still_fits_one_page(tmp_path: Path) -> None:
+    from mentor_desk.domain import model as m
+
+    crowd = [
+        m.Stakeholder(f"Person {i:03d}", "peer", influence=1 + i % 5, stance=m.STANCES[i % 6])
+        for i in range(600)
+    ] + [m.Stakeholder(f"Unrated {i}", "other") for i in range(40)]
+    program = m.Program(name="Crowd", organization="Org", org_size="large", stakeholders=crowd)
+    out = tmp_path / "map.pdf"
+    services.write_document(program, kind="stakeholders", path=out, today=TODAY)
+    pages = pdf_pages(out)
+    assert "more (see the table)" in pages[0]
+    assert all(f"Person {i:03d}" in " ".join(pages[1:]) for i in range(600))  # all in the table

@@ -649,11 +649,18 @@ def overflow_section(overflow: list[tuple[str, str]], styles: Styles, title: str
     return out
 
 
-def facts(pairs: Sequence[tuple[str, object]], width: float, styles: Styles) -> Table:
-    """A two-column list of label and value (user text), without a header."""
+def facts(pairs: Sequence[tuple[str, object]], width: float, styles: Styles) -> list[Flowable]:
+    """Label and value (user text) side by side, without a header.
+
+    A value too long for its cell is clipped there and printed in full below.
+    """
     rows = []
+    overflow: list[tuple[str, str]] = []
     for label, value in pairs:
-        rows.append([Paragraph(esc(label), styles.label), *paras(value, styles.body, styles)[:1]])
+        text, clipped = clip(value, 600)
+        if clipped:
+            overflow.append((label, clean(value)))
+        rows.append([Paragraph(esc(label), styles.label), para(text, styles.body, styles)])
     t = Table(rows, colWidths=[width * 0.3, width * 0.7], hAlign="LEFT")
     t.setStyle(
         TableStyle(
@@ -666,7 +673,11 @@ def facts(pairs: Sequence[tuple[str, object]], width: float, styles: Styles) -> 
             ]
         )
     )
-    return t
+    out: list[Flowable] = [t]
+    for label, text in overflow:
+        out.append(para(f"{label} (in full)", styles.label, styles))
+        out.extend(paras(text, styles.body, styles))
+    return out
 
 
 def heading(text: str, styles: Styles) -> Paragraph:

@@ -226,11 +226,18 @@ def colors_white():  # noqa: ANN201
 # ----- stakeholders -------------------------------------------------------------
 
 
-def stance_map(stakeholders: Sequence[m.Stakeholder], width: float, *, per_cell: int = 8) -> Chart:
+def stance_map(
+    stakeholders: Sequence[m.Stakeholder],
+    width: float,
+    *,
+    per_cell: int = 8,
+    max_height: float = 10_000,
+) -> Chart:
     """Influence (rows, 5 at the top) against stance (columns): every stakeholder placed and named.
 
     Stakeholders that share a cell are stacked one under another, so no two
-    labels overlap; a cell with more than ``per_cell`` names its count instead.
+    labels overlap; a cell with more than ``per_cell`` names its count instead
+    (fewer when the chart would be taller than ``max_height``: a page).
     """
     stances = list(m.STANCES)
     levels: list[int | None] = [5, 4, 3, 2, 1]
@@ -246,17 +253,26 @@ def stance_map(stakeholders: Sequence[m.Stakeholder], width: float, *, per_cell:
     line_h = 10.5
     left, bottom, top = 58.0, 44.0, 8.0
     col_w = (width - left) / len(stances)
-    row_heights = []
-    for level in levels:
-        most = max(
-            (min(len(cells.get((level, st), [])), per_cell + 1) for st in stances), default=0
-        )
-        row_heights.append(max(50.0, most * line_h + 12))
+
+    def heights(per_cell: int, least: float = 50.0) -> list[float]:
+        out = []
+        for level in levels:
+            most = max(
+                (min(len(cells.get((level, st), [])), per_cell + 1) for st in stances), default=0
+            )
+            out.append(max(least, most * line_h + 12))
+        return out
+
+    # rows as tall as a page allows (down to a name and a count), then fewer names a cell
+    least = max(2 * line_h + 12, min(50.0, (max_height - bottom - top) / len(levels)))
+    row_heights = heights(per_cell, least)
+    while per_cell > 1 and bottom + sum(row_heights) + top > max_height:
+        per_cell -= 1
+        row_heights = heights(per_cell, least)
     height = bottom + sum(row_heights) + top
     d = Drawing(width, height, initialFontName=SANS)
     labels: list[Label] = []
     role_colour = {"boss": base.RED, "peer": AMBER, "leader": ACCENT, "adviser": GREEN}
-    # stance shading: warmer to the right
     y = height - top
     for level, row_h in zip(levels, row_heights, strict=True):
         y -= row_h

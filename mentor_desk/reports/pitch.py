@@ -30,7 +30,9 @@ def find_stakeholder(program: m.Program, name: str) -> m.Stakeholder:
     for s in program.stakeholders:
         if s.name.casefold() == folded:
             return s
-    names = ", ".join(s.name for s in program.stakeholders) or "none"
+    names = ", ".join(s.name for s in program.stakeholders[:10]) or "none"
+    if len(program.stakeholders) > 10:
+        names += f" and {len(program.stakeholders) - 10} more"
     raise NotFoundError(
         f"{name!r} is not a stakeholder of {program.name!r} (stakeholders: {names})"
     )
@@ -100,7 +102,7 @@ def _cover(program: m.Program, doc: base.DocumentBuilder, audience: m.Stakeholde
     rows.append(("Date", base.day(doc.today)))
     if program.focus:
         rows.append(("Focus", program.focus))
-    out.append(base.facts(rows, doc.width, st))
+    out.extend(base.facts(rows, doc.width, st))
     if audience is not None:
         out.append(gap(18))
         out.append(para(prepared_for_line(audience), st.h2, st))
@@ -279,7 +281,7 @@ def _costs(program: m.Program, doc: base.DocumentBuilder) -> list:
         )
         return out
     roi = f"{totals.roi * 100:,.0f}%" if totals.roi is not None else "—"
-    out.append(
+    out.extend(
         base.facts(
             [
                 ("Value of the goals", base.money(totals.value, cur)),
@@ -395,7 +397,7 @@ def _elements(program: m.Program, doc: base.DocumentBuilder) -> list:
     if design.meeting_cadence:
         scale.append(("Pairs meet", design.meeting_cadence))
     if scale:
-        out.append(base.facts(scale, doc.width, st))
+        out.extend(base.facts(scale, doc.width, st))
     groups = program.business_case.target_groups
     if groups:
         out.append(gap(4))

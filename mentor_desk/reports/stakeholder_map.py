@@ -64,18 +64,15 @@ def build(
         doc.build(story)
         return
     must = {id(s) for s in rules.must_be_in_room(program)}
-    story.append(heading("Influence against stance", st))
-    story.append(
-        Paragraph(
-            esc(
-                "Each stakeholder is placed by influence (5 at the top) and stance (more "
-                "supportive to the right); the dot's colour is the role."
-            ),
-            st.small,
-        )
+    caption = Paragraph(
+        esc(
+            "Each stakeholder is placed by influence (5 at the top) and stance (more "
+            "supportive to the right); the dot's colour is the role."
+        ),
+        st.small,
     )
-    story.append(gap(4))
-    story.append(charts.stance_map(people, doc.width))
+    chart = charts.stance_map(people, doc.width, max_height=doc.height - 150)
+    story.append(base.keep(heading("Influence against stance", st), caption, gap(4), chart))
     doc.step(2, 4)
     story.append(heading("Who they are and where they stand", st))
     cols = [
