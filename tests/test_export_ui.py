@@ -40,11 +40,18 @@ def window(qtbot) -> QWidget:
 @pytest.fixture
 def fakes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
     """Every dialog replaced; what each was asked is recorded."""
-    calls: dict[str, list] = {"save": [], "open": [], "opened": [], "error": [], "crash": []}
+    calls: dict[str, list] = {
+        "save": [],
+        "open": [],
+        "opened": [],
+        "error": [],
+        "crash": [],
+        "preview": [],
+    }
 
     def ask_open(parent, path):  # noqa: ANN001, ANN202
         calls["open"].append(path)
-        return True
+        return "open"
 
     monkeypatch.setattr(export, "ask_open", ask_open)
     monkeypatch.setattr(export, "open_pdf", lambda path: calls["opened"].append(path) or True)
@@ -150,3 +157,38 @@ def test_suggested_file_name_is_safe() -> None:
         "a_b_c_img src=x_ - progress report.pdf"
     )
     assert export.suggested_file_name("...", "pitch") == "program - pitch packet.pdf"
+
+
+def test_preview_chosen_after_export(stored, window, fakes, tmp_path, monkeypatch) -> None:
+    db_path, program_id = stored
+    save_to(monkeypatch, fakes, tmp_path / "report.pdf")
+    monkeypatch.setattr(export, "ask_open", lambda parent, path: "preview")
+    monkeypatch.setattr(export, "preview_pdf", lambda parent, path: fakes["preview"].append(path))
+    export.export_pdf(window, db_path, program_id, "report")
+    assert fakes["preview"] == [tmp_path / "report.pdf"] and fakes["opened"] == []
+
+
+def test_preview_shows_the_pages(stored, qtbot, tmp_path, monkeypatch) -> None:
+    db_path, program_id = stored
+    out = tmp_path / "map.pdf"
+    with services.open_file(db_path, readonly=True) as pf:
+        services.write_document(
+            services.load_program(pf, program_id), kind="stakeholders", path=out, today=date.today()
+        )
+    shown = {}
+
+    def run(dialog):  # noqa: ANN001, ANN202
+        shown["pages"] = dialog.document.pageCount()
+        shown["name"] = dialog.view.accessibleName()
+        return 0
+
+    monkeypatch.setattr(export.dialogs, "exec_dialog", run)
+    export.preview_pdf(None, out)
+    assert shown == {"pages": 2, "name": "Document preview"}
+
+
+def test_preview_of_a_broken_file_says_so(qtbot, fakes, tmp_path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf")
+    export.preview_pdf(None, bad)
+    assert len(fakes["error"]) == 1 and "could not be read" in fakes["error"][0]

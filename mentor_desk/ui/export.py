@@ -5,7 +5,8 @@
 read-only connection to the program file (SQLite connections belong to one
 thread), shows a progress dialog whose Cancel stops it with nothing written,
 then offers to open the PDF (``ask_open`` and ``open_pdf``). Every dialog is
-a module attribute that tests replace.
+a module attribute that tests replace. ``preview_pdf`` shows a PDF in the
+window with QtPdf (imported only then).
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, Qt, QThread, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QLabel, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mentor_desk.errors import KnownError
 from mentor_desk.ui import dialogs
@@ -37,10 +46,13 @@ def _ask_save_path(parent: QWidget | None, caption: str, suggested: str) -> str 
     return name or None
 
 
-def _ask_open(parent: QWidget | None, path: Path) -> bool:
-    return dialogs.ask_yes_no(
-        parent, f"The document was saved as\n{path}\n\nOpen it now?", yes_text="Open"
+def _ask_open(parent: QWidget | None, path: Path) -> str | None:
+    choice = dialogs.ask_choice(
+        parent,
+        f"The document was saved as\n{path}",
+        ["Open in PDF viewer", "Preview here", "Close"],
     )
+    return {0: "open", 1: "preview"}.get(choice) if choice is not None else None
 
 
 def _open_pdf(path: Path) -> bool:
@@ -48,7 +60,7 @@ def _open_pdf(path: Path) -> bool:
 
 
 # The dialogs, replaceable by tests: (parent, caption, suggested path) -> path or None;
-# (parent, path) -> open it?; (path) -> opened?; (parent, message) -> None.
+# (parent, path) -> "open", "preview" or None; (path) -> opened?; (parent, message) -> None.
 ask_save_path = _ask_save_path
 ask_open = _ask_open
 open_pdf = _open_pdf
@@ -207,10 +219,59 @@ def export_pdf(
 
     result, message = outcome[0] if outcome else ("bug", "the export stopped without a result")
     if result == "done":
-        if ask_open(parent, path):
+        choice = ask_open(parent, path)
+        if choice == "open":
             open_pdf(path)
+        elif choice == "preview":
+            preview_pdf(parent, path)
     elif result == "error":
         show_error(parent, message)
     elif result == "bug":
         show_crash(parent, message)
     # cancelled: the user asked for it; nothing was written, nothing to say
+
+
+class PdfPreview(QDialog):
+    """A PDF shown in the window (QtPdf): pages one under another, fit to width.
+
+    Attributes: ``document`` (QPdfDocument), ``view`` (QPdfView).
+    """
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
+        super().__init__(parent)
+        self.setWindowTitle(f"Preview: {Path(path).name}")
+        self.document = QPdfDocument(self)
+        error = self.document.load(str(path))
+        if error != QPdfDocument.Error.None_:
+            raise KnownError(f"cannot show {path}: the PDF could not be read ({error.name})")
+        self.view = QPdfView(self)
+        self.view.setAccessibleName("Document preview")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        open_button = buttons.addButton(
+            "Open in PDF viewer", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        open_button.clicked.connect(lambda: open_pdf(Path(path)))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addWidget(buttons)
+        self.resize(760, 900)
+
+
+def preview_pdf(parent: QWidget | None, path: Path) -> None:
+    """Show a PDF in the window (e.g. the document just exported)."""
+    try:
+        dialog = PdfPreview(Path(path), parent)
+    except KnownError as exc:
+        show_error(parent, str(exc))
+        return
+    try:
+        dialogs.exec_dialog(dialog)
+    finally:
+        dialog.deleteLater()
