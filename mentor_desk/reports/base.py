@@ -1,7 +1,7 @@
 """What every document shares: fonts, user text made safe, styles, pages, tables.
 
-User text is data, never markup: ``para``, ``paras`` and ``cell`` escape it
-and then wrap each run of one script in the shipped font that draws it
+User text is data, never markup: ``esc`` (under ``para``, ``paras`` and
+``table``) escapes it, then wraps each run of one script in the font that draws it
 (DejaVu Sans for Latin, Greek and Cyrillic; Noto Sans Arabic, shaped right to
 left by HarfBuzz; WenQuanYi Micro Hei for Chinese, Japanese and Korean).
 Long words wrap, long texts are cut into several paragraphs and long table
@@ -22,7 +22,7 @@ from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -182,7 +182,7 @@ def _font_of(ch: str, bold: bool) -> str:
 
 
 # Characters a PDF page cannot show: C0/C1 controls other than tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(text: object) -> str:
@@ -354,8 +354,6 @@ class Styles:
             "cell_head_right", fontName=SANS_BOLD, fontSize=8.5, leading=11, alignment=TA_RIGHT
         )
         self.bullet = _style("bullet", leftIndent=12, bulletIndent=2, spaceAfter=3)
-        self.center = _style("center", alignment=TA_CENTER)
-        self.left = _style("left", alignment=TA_LEFT)
         self.header = _style("header", fontSize=8, leading=10, textColor=MUTED)
         self.badge = _style("badge", fontName=SANS_BOLD, fontSize=9, leading=12, textColor=RED)
         self._shaped: dict[str, ParagraphStyle] = {}

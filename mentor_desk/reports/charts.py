@@ -75,11 +75,6 @@ class Chart(Flowable):
             p.drawOn(self.canv, x, lab.y - h + lab.size * 1.2 - lab.size * 0.25)
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(base.clean(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering [low, high]."""
     if high <= low:
