@@ -24,6 +24,27 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 HOSTILE = ["<b>bold</b>", "<img src=x>", "&amp;"]
 
 
+@pytest.fixture(autouse=True)
+def _no_unexpected_dialogs(monkeypatch):
+    """A modal dialog nobody expected fails the test instead of hanging it."""
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError(f"unexpected dialog: {args[1:]!r}")
+
+    for name in (
+        "show_error",
+        "show_info",
+        "ask_yes_no",
+        "ask_choice",
+        "ask_text",
+        "open_file_name",
+        "save_file_name",
+        "exec_dialog",
+        "show_crash",
+    ):
+        monkeypatch.setattr(dialogs, name, unexpected)
+
+
 def type_text(widget: QWidget, text: str) -> None:
     """Type any text, non-ASCII included (keyClicks aborts on non-ASCII)."""
     for ch in text:
@@ -283,3 +304,80 @@ def test_findings_panel_navigates(qtbot, session):
 def test_row_id_role(session):
     model = CollectionTableModel(session, "costs", (Column("item", "Item"),))
     assert model.index(0, 0).data(ROW_ID_ROLE) == session.items("costs")[0].id
+
+
+def test_cells_are_edited_with_the_right_editors(
+    qtbot, session, program_file, northwind, monkeypatch
+):
+    from PySide6.QtWidgets import QComboBox
+
+    from mentor_desk.ui.forms import NullableDateEdit
+
+    model = CollectionTableModel(session, "stakeholders", STAKEHOLDER_COLUMNS)
+    table = CollectionTable(session, model, "&Stakeholders")
+    qtbot.addWidget(table)
+    table.show()
+    view, proxy = table.view, table.proxy
+    first = model.item_at(0)
+
+    view.edit(proxy.mapFromSource(model.index(0, model.column_of("role"))))
+    combo = view.findChild(QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())] == list(m.STAKEHOLDER_ROLES)
+    combo.setCurrentIndex(combo.findText("adviser"))
+    combo.activated.emit(combo.currentIndex())
+    assert session.item("stakeholders", first.id).role == "adviser"
+
+    view.edit(proxy.mapFromSource(model.index(0, model.column_of("last_contact"))))
+    date_edit = view.findChild(NullableDateEdit)
+    date_edit.set_value(dt.date(2027, 2, 14))
+    view.commitData(date_edit)
+    view.itemDelegate().closeEditor.emit(date_edit)
+    assert stored(program_file, northwind.id).stakeholders[0].last_contact == dt.date(2027, 2, 14)
+
+    view.edit(proxy.mapFromSource(model.index(0, model.column_of("name"))))
+    line = view.findChild(QLineEdit)
+    line.setText("x" * 40_000)  # over the limit and over QLineEdit's default: refused
+    errors = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, message, *a: errors.append(message))
+    view.commitData(line)
+    view.itemDelegate().closeEditor.emit(line)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert "at most 200" in errors[0]
+    assert session.item("stakeholders", first.id).name == first.name
+
+
+def test_insert_and_delete_keys_add_and_remove_rows(qtbot, session):
+    model = CollectionTableModel(session, "costs", (Column("item", "Item"), Column("kind", "Kind")))
+    table = CollectionTable(session, model, "&Costs")
+    qtbot.addWidget(table)
+    table.show()
+    table.activateWindow()
+    qtbot.waitActive(table)
+    rows = model.rowCount()
+    table.view.setFocus()
+    qtbot.waitUntil(table.view.hasFocus)
+    QTest.keyClick(table.view, Qt.Key.Key_Insert)
+    assert model.rowCount() == rows + 1
+    # the new row's first cell is being edited: leave the editor, then delete the row
+    QTest.keyClick(table.view.focusWidget(), Qt.Key.Key_Escape)
+    table.view.setFocus()
+    QTest.keyClick(table.view, Qt.Key.Key_Delete)
+    assert model.rowCount() == rows
+    session.undo()
+    assert model.rowCount() == rows + 1
+
+
+def test_crash_handler_shows_the_details(monkeypatch, qapp):
+    import sys
+
+    from mentor_desk import app
+
+    shown = []
+    monkeypatch.setattr(dialogs, "show_crash", lambda parent, details: shown.append(details))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app._install_crash_handler()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())
+    assert "ValueError: a bug" in shown[0] and "Traceback" in shown[0]

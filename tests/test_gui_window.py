@@ -30,6 +30,27 @@ HOSTILE = ["<b>bold</b>", "<img src=x>", "&amp;"]
 NON_ASCII = "Zoë Ἀθηνᾶ Жанна 王芳 زينب"
 
 
+@pytest.fixture(autouse=True)
+def _no_unexpected_dialogs(monkeypatch):
+    """A modal dialog nobody expected fails the test instead of hanging it."""
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError(f"unexpected dialog: {args[1:]!r}")
+
+    for name in (
+        "show_error",
+        "show_info",
+        "ask_yes_no",
+        "ask_choice",
+        "ask_text",
+        "open_file_name",
+        "save_file_name",
+        "exec_dialog",
+        "show_crash",
+    ):
+        monkeypatch.setattr(dialogs, name, unexpected)
+
+
 def type_text(widget: QWidget, text: str) -> None:
     for ch in text:
         if ch == "\n":
@@ -400,3 +421,38 @@ def test_csv_import_and_matching_reload_the_program(demo_window, monkeypatch):
 
     monkeypatch.setattr(dialogs, "exec_dialog", matcher)
     demo_window.match_action.trigger()
+
+
+def test_tab_order_follows_the_page(demo_window):
+    page = demo_window.pages[m.Step.BUSINESS_CASE]
+    page.goals.select_item(demo_window.session.items("goals")[0].id)
+    start = find(page, "Program name", QLineEdit)
+    order = []
+    widget = start
+    for _ in range(1000):
+        tabbable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(page)
+        if tabbable and widget.accessibleName():
+            order.append(widget.accessibleName())
+        widget = widget.nextInFocusChain()
+        if widget is start:
+            break
+    expected = [
+        "Program name",
+        "Organization",
+        "Organization size",
+        "Focus",
+        "Currency",
+        "Program manager",
+        "Manager's title",
+        "Manager's email",
+        "Summary",
+        "Goals",
+    ]
+    assert order[: len(expected)] == expected, order
+    assert order.index("Objective") < order.index("Metric name") < order.index("Costs")
+    assert order.index("Costs") < order.index("Target groups")
+    # every input is named by its label, which has a mnemonic and points at it
+    for label in page.findChildren(QLabel):
+        buddy = label.buddy()
+        if buddy is not None:
+            assert buddy.accessibleName() == label.text().replace("&", "")

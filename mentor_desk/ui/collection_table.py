@@ -207,7 +207,12 @@ class CollectionTable(QWidget):
         self.remove_button.setEnabled(has_program and self.view.currentIndex().isValid())
 
     def select_item(
-        self, item_id: int | None, field: str | None = None, *, edit: bool = False
+        self,
+        item_id: int | None,
+        field: str | None = None,
+        *,
+        edit: bool = False,
+        focus: bool = True,
     ) -> bool:
         """Select the item's row (and the field's cell, or its detail editor); focus it."""
         row = self.model.row_of(item_id)
@@ -222,6 +227,8 @@ class CollectionTable(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.view.scrollTo(index)
+        if not focus:
+            return True
         binding = self.detail.binding(field, self.collection) if self.detail and field else None
         if binding is not None and column is None:
             binding.editor.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -148,6 +148,9 @@ class BusinessCasePage(StepPage):
     # ----- following the session -------------------------------------------------
 
     def refresh(self) -> None:
+        goals = self.session.items("goals")
+        if self.goals.current_item_id() is None and goals:
+            self.goals.select_item(goals[0].id, focus=False)  # its metric shows at once
         self._show_metric(self.goals.current_item_id())
         self._show_totals()
 
