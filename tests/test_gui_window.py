@@ -456,3 +456,18 @@ def test_tab_order_follows_the_page(demo_window):
         buddy = label.buddy()
         if buddy is not None:
             assert buddy.accessibleName() == label.text().replace("&", "")
+
+
+def test_the_document_menu_entries_write_pdfs(demo_window, tmp_path, monkeypatch):
+    from mentor_desk.ui import export
+
+    for action, kind in (
+        (demo_window.pitch_action, "pitch"),
+        (demo_window.map_action, "stakeholders"),
+        (demo_window.report_action, "report"),
+    ):
+        target = tmp_path / f"{kind}.pdf"
+        monkeypatch.setattr(export, "ask_save_path", lambda *a, t=target: str(t))
+        monkeypatch.setattr(export, "ask_open", lambda *a: None)
+        action.trigger()
+        assert target.read_bytes().startswith(b"%PDF"), kind

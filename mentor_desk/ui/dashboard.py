@@ -260,6 +260,8 @@ class LineChart(Chart):
             return
         days = [d for d, _ in self.points] + ([self.due] if self.due else [])
         first, last = min(days), max(days)
+        if first == last:  # one point: centre it in a two-month window
+            first, last = first - dt.timedelta(days=30), last + dt.timedelta(days=30)
         span = max(_days(first, last), 1)
         values = [v for _, v in self.points] + [v for _, v, _ in self.references]
         if self.projection is not None:
@@ -468,20 +470,7 @@ class Dashboard(QWidget):
         self.timeline = TimelineChart(content)
         self.body.addWidget(self.timeline)
 
-        self.metrics_box = QGroupBox("Metric trends against baseline and target", content)
-        self.metrics_grid = QGridLayout(self.metrics_box)
-        self.body.addWidget(self.metrics_box)
-        self.metric_charts: list[LineChart] = []
-
-        row = QGridLayout()
-        self.satisfaction = LineChart("Satisfaction over time (1–5)", content)
-        self.satisfaction.empty_text = "No satisfaction surveys yet."
-        self.satisfaction.y_range = (1, 5)
-        self.pair_health = PairHealthChart(content)
-        row.addWidget(self.satisfaction, 0, 0)
-        row.addWidget(self.pair_health, 0, 1)
-        self.body.addLayout(row)
-
+        top = QGridLayout()
         findings_box = QGroupBox("Findings per step", content)
         box_layout = QVBoxLayout(findings_box)
         self.findings_model = StepFindingsModel(session, self)
@@ -491,14 +480,26 @@ class Dashboard(QWidget):
         self.findings_view.setTabKeyNavigation(False)
         self.findings_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.findings_view.verticalHeader().hide()
-        self.findings_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.findings_view.horizontalHeader().setStretchLastSection(True)
+        header = self.findings_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         rows_h = self.findings_view.verticalHeader().defaultSectionSize() * 6 + 6
         self.findings_view.setFixedHeight(rows_h)
         box_layout.addWidget(self.findings_view)
-        self.body.addWidget(findings_box)
+        self.pair_health = PairHealthChart(content)
+        top.addWidget(findings_box, 0, 0)
+        top.addWidget(self.pair_health, 0, 1)
+        self.body.addLayout(top)
+
+        self.metrics_box = QGroupBox("Metric trends against baseline and target", content)
+        self.metrics_grid = QGridLayout(self.metrics_box)
+        self.body.addWidget(self.metrics_box)
+        self.metric_charts: list[LineChart] = []
+
+        self.satisfaction = LineChart("Satisfaction over time (1–5)", content)
+        self.satisfaction.empty_text = "No satisfaction surveys yet."
+        self.satisfaction.y_range = (1, 5)
+        self.body.addWidget(self.satisfaction)
         self.body.addStretch(1)
 
         session.programChanged.connect(self.refresh)
