@@ -37,6 +37,7 @@ def _no_unexpected_dialogs(monkeypatch):
         "ask_yes_no",
         "ask_choice",
         "ask_text",
+        "ask_item",
         "open_file_name",
         "save_file_name",
         "exec_dialog",

@@ -43,6 +43,7 @@ def _no_unexpected_dialogs(monkeypatch):
         "ask_yes_no",
         "ask_choice",
         "ask_text",
+        "ask_item",
         "open_file_name",
         "save_file_name",
         "exec_dialog",
@@ -471,3 +472,24 @@ def test_the_document_menu_entries_write_pdfs(demo_window, tmp_path, monkeypatch
         monkeypatch.setattr(export, "ask_open", lambda *a: None)
         action.trigger()
         assert target.read_bytes().startswith(b"%PDF"), kind
+
+
+def test_pitch_packet_for_one_stakeholder(demo_window, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    from mentor_desk.ui import export
+
+    boss = next(s for s in demo_window.session.items("stakeholders") if s.role == "boss")
+    offered = []
+    monkeypatch.setattr(
+        dialogs,
+        "ask_item",
+        lambda parent, prompt, items, title="": offered.extend(items) or boss.name,
+    )
+    target = tmp_path / "for-boss.pdf"
+    monkeypatch.setattr(export, "ask_save_path", lambda *a: str(target))
+    monkeypatch.setattr(export, "ask_open", lambda *a: None)
+    demo_window.pitch_for_action.trigger()
+    assert boss.name in offered
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert boss.name in text

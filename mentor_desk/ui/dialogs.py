@@ -11,6 +11,7 @@ Functions:
     ask_yes_no(parent, question, title="Mentor Desk", yes_text="Yes") -> bool
     ask_choice(parent, question, choices, title=...) -> int | None   (index of the button)
     ask_text(parent, prompt, text="", title="Mentor Desk") -> str | None
+    ask_item(parent, prompt, items, title="Mentor Desk") -> str | None   (one of a list)
     open_file_name(parent, caption, filter, directory="") -> str | None
     save_file_name(parent, caption, filter, directory="") -> str | None
     show_crash(parent, details) -> None
@@ -94,6 +95,22 @@ def ask_text(
     for edit in dialog.findChildren(QLineEdit):
         edit.setMaxLength(16_777_215)
         edit.setAccessibleName(prompt.replace("&", ""))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue()
+
+
+def ask_item(
+    parent: QWidget | None, prompt: str, items: list[str], title: str = APP_TITLE
+) -> str | None:
+    """One of ``items`` chosen from a list, or None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(prompt)
+    dialog.setComboBoxItems(items)
+    dialog.setComboBoxEditable(False)
+    for label in dialog.findChildren(QLabel):
+        label.setTextFormat(Qt.TextFormat.PlainText)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.textValue()

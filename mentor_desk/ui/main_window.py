@@ -296,6 +296,9 @@ class MainWindow(QMainWindow):
         self.import_action = action("&Import program (JSON)…", self.import_program)
         self.export_action = action("&Export program (JSON)…", self.export_program)
         self.pitch_action = action("Export &pitch packet…", lambda: self.export_pdf("pitch"))
+        self.pitch_for_action = action(
+            "Export pitch packet &for a stakeholder…", self.export_pitch_for
+        )
         self.map_action = action(
             "Export &stakeholder map…", lambda: self.export_pdf("stakeholders")
         )
@@ -316,6 +319,7 @@ class MainWindow(QMainWindow):
         self.program_actions = [
             self.export_action,
             self.pitch_action,
+            self.pitch_for_action,
             self.map_action,
             self.report_action,
             self.csv_action,
@@ -334,7 +338,7 @@ class MainWindow(QMainWindow):
         for act in (self.import_action, self.export_action):
             file_menu.addAction(act)
         file_menu.addSeparator()
-        for act in (self.pitch_action, self.map_action, self.report_action):
+        for act in (self.pitch_action, self.pitch_for_action, self.map_action, self.report_action):
             file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.csv_action)
@@ -553,7 +557,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Exported to {name}.", 5000)
         return True
 
-    def export_pdf(self, kind: str) -> Any:
+    def export_pdf(self, kind: str, prepared_for: str | None = None) -> Any:
         """A document of the shown program (pitch, stakeholders, report) as a PDF."""
         if self.session.program_id is None:
             return None
@@ -561,8 +565,24 @@ class MainWindow(QMainWindow):
         from mentor_desk.ui.export import export_pdf
 
         return export_pdf(
-            self, self.pf.path, self.session.program_id, kind, today=self.session.today()
+            self,
+            self.pf.path,
+            self.session.program_id,
+            kind,
+            today=self.session.today(),
+            prepared_for=prepared_for,
         )
+
+    def export_pitch_for(self) -> Any:
+        """The pitch packet prepared for one stakeholder (the facts are the same for all)."""
+        names = [s.name for s in self.session.items("stakeholders")]
+        if not names:
+            dialogs.show_info(self, "Add the stakeholders on the Buy-in page first.")
+            return None
+        name = dialogs.ask_item(self, "Prepare the pitch packet for:", names, "Export pitch packet")
+        if name is None:
+            return None
+        return self.export_pdf("pitch", prepared_for=name)
 
     def import_participants(self) -> bool:
         if self.session.program_id is None:
