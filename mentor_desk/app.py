@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QApplication
 
+import mentor_desk.ui  # noqa: F401 - first: its guard keeps None/True alive under PySide6 6.12
+
 if TYPE_CHECKING:
     from mentor_desk.ui.main_window import MainWindow
 

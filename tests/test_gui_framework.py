@@ -382,3 +382,32 @@ def test_crash_handler_shows_the_details(monkeypatch, qapp):
     except ValueError:
         sys.excepthook(*sys.exc_info())
     assert "ValueError: a bug" in shown[0] and "Traceback" in shown[0]
+
+
+def test_signals_and_models_do_not_exhaust_singletons(qapp):
+    """PySide6 6.12 on Python 3.11 drops a reference to True per emit() and to None per
+    data() answered None; ``mentor_desk.ui`` makes them immortal so a long session lives."""
+    import sys
+
+    from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Signal
+
+    import mentor_desk.ui  # noqa: F401 - the guard runs on import
+
+    class Emitter(QObject):
+        fired = Signal(object)
+
+    class Empty(QAbstractListModel):
+        def rowCount(self, parent=QModelIndex()):  # noqa: B008
+            return 1
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            return None
+
+    emitter = Emitter()
+    emitter.fired.connect(lambda *_: None)
+    model = Empty()
+    index = model.index(0, 0)
+    for _ in range(200_000):  # enough to reach zero without the guard (on Python 3.11)
+        emitter.fired.emit(None)
+        index.data(Qt.ItemDataRole.ToolTipRole)
+    assert sys.getrefcount(True) > 1_000 and sys.getrefcount(None) > 1_000
