@@ -46,9 +46,14 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) 
     return box
 
 
+def sentence(message: str) -> str:
+    """ "a program named ..." (as the command line says it) -> "A program named ..."."""
+    return message[:1].upper() + message[1:]
+
+
 def show_error(parent: QWidget | None, message: str, title: str = APP_TITLE) -> None:
     """Tell the user why something was refused; nothing was changed."""
-    _box(parent, QMessageBox.Icon.Warning, title, message).exec()
+    _box(parent, QMessageBox.Icon.Warning, title, sentence(message)).exec()
 
 
 def show_info(parent: QWidget | None, message: str, title: str = APP_TITLE) -> None:

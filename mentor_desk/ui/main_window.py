@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.welcome_text)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.welcome_new = QPushButton("Create a &program…", welcome)
+        self.welcome_new = QPushButton("&Create a program…", welcome)
         self.welcome_new.clicked.connect(self.new_program)
         self.welcome_demo = QPushButton("Load the &example program", welcome)
         self.welcome_demo.clicked.connect(self.load_demo)
@@ -674,10 +674,12 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         s = self.settings
         geometry = s.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        if geometry is None or not self.restoreGeometry(geometry):
+            # first run: a comfortable size that fits the screen at any scale
+            available = self.screen().availableGeometry()
+            self.resize(
+                min(1400, int(available.width() * 0.9)), min(900, int(available.height() * 0.9))
+            )
         splitter = s.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)

@@ -25,6 +25,7 @@ from mentor_desk import services
 from mentor_desk.domain import model as m
 from mentor_desk.errors import KnownError
 from mentor_desk.store.database import ProgramFile
+from mentor_desk.ui.dialogs import sentence
 from mentor_desk.ui.display import plain_label, strip_mnemonic
 from mentor_desk.ui.forms import LINE_EDIT_MAX
 
@@ -97,7 +98,7 @@ class NamesPage(QWizardPage):
             else:
                 problem = f"a program named {self.name.text()!r} is already in this file"
         if problem:
-            self.error.setText(problem)
+            self.error.setText(sentence(problem))
             self.error.show()
             self.name.setFocus()
             return False
@@ -130,7 +131,7 @@ class OrganizationPage(QWizardPage):
     def validatePage(self) -> bool:
         problem = _too_long([self.focus])
         if problem:
-            self.error.setText(problem)
+            self.error.setText(sentence(problem))
             self.error.show()
             return False
         return True
@@ -154,7 +155,7 @@ class ManagerPage(QWizardPage):
     def validatePage(self) -> bool:
         problem = _too_long([self.manager, self.title_edit, self.email])
         if problem:
-            self.error.setText(problem)
+            self.error.setText(sentence(problem))
             self.error.show()
             return False
         return True
