@@ -25,8 +25,11 @@ field)``, the program-level input (collections "program", "design",
 collection (selects ``item_id``'s row and the field's cell or detail
 editor), scrolls it into view and gives it focus. Pages never write to the
 file themselves: every input goes through the session (``forms``,
-``table_models``). ``refresh()`` is called on ``session.programChanged``
-(another program shown) for anything a page draws by hand.
+``table_models``). ``refresh()`` is called once after ``build()`` and on
+``session.programChanged`` (another program shown) for anything a page draws
+by hand; what is computed from the program (a checklist, totals) should also
+follow ``session.findingsChanged``, which fires after every change, Undo and
+Redo included.
 """
 
 from __future__ import annotations
@@ -119,6 +122,7 @@ class StepPage(QWidget):
         self.build()
         self.body.addStretch(1)
         session.programChanged.connect(self.refresh)
+        self.refresh()
 
     # ----- building --------------------------------------------------------------
 

@@ -143,7 +143,6 @@ class BusinessCasePage(StepPage):
         )
 
         s.changed.connect(self._on_changed)
-        self.refresh()
 
     # ----- following the session -------------------------------------------------
 
