@@ -318,24 +318,24 @@ def test_cells_are_edited_with_the_right_editors(
     table = CollectionTable(session, model, "&Stakeholders")
     qtbot.addWidget(table)
     table.show()
-    view, proxy = table.view, table.proxy
+    view = table.view
     first = model.item_at(0)
 
-    view.edit(proxy.mapFromSource(model.index(0, model.column_of("role"))))
+    view.edit(model.index(0, model.column_of("role")))
     combo = view.findChild(QComboBox)
     assert [combo.itemText(i) for i in range(combo.count())] == list(m.STAKEHOLDER_ROLES)
     combo.setCurrentIndex(combo.findText("adviser"))
     combo.activated.emit(combo.currentIndex())
     assert session.item("stakeholders", first.id).role == "adviser"
 
-    view.edit(proxy.mapFromSource(model.index(0, model.column_of("last_contact"))))
+    view.edit(model.index(0, model.column_of("last_contact")))
     date_edit = view.findChild(NullableDateEdit)
     date_edit.set_value(dt.date(2027, 2, 14))
     view.commitData(date_edit)
     view.itemDelegate().closeEditor.emit(date_edit)
     assert stored(program_file, northwind.id).stakeholders[0].last_contact == dt.date(2027, 2, 14)
 
-    view.edit(proxy.mapFromSource(model.index(0, model.column_of("name"))))
+    view.edit(model.index(0, model.column_of("name")))
     line = view.findChild(QLineEdit)
     line.setText("x" * 40_000)  # over the limit and over QLineEdit's default: refused
     errors = []
@@ -411,3 +411,27 @@ def test_signals_and_models_do_not_exhaust_singletons(qapp):
         emitter.fired.emit(None)
         index.data(Qt.ItemDataRole.ToolTipRole)
     assert sys.getrefcount(True) > 1_000 and sys.getrefcount(None) > 1_000
+
+
+def test_sorting_keeps_items_and_selection(qtbot, qtmodeltester, session, program_file):
+    model = CollectionTableModel(
+        session, "costs", (Column("item", "Item"), Column("amount", "Amount"))
+    )
+    table = CollectionTable(session, model, "&Costs")
+    qtbot.addWidget(table)
+    stored_order = [c.id for c in session.items("costs")]
+    biggest = max(session.items("costs"), key=lambda c: c.amount)
+    table.select_item(biggest.id)
+    table.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert model.item_at(0).id == biggest.id
+    amounts = [model.item_at(r).amount for r in range(model.rowCount())]
+    assert amounts == sorted(amounts, reverse=True)  # numbers sort as numbers
+    assert table.current_item_id() == biggest.id
+    qtmodeltester.check(model)
+    # an edit that changes the order keeps the sort; a new row lands in its place
+    session.edit_item("costs", biggest.id, "amount", 1)
+    assert model.item_at(model.rowCount() - 1).id == biggest.id
+    new_id = session.add_item("costs", m.Cost("Huge", "external", 10**7))
+    assert model.item_at(0).id == new_id
+    table.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    assert [model.item_at(r).id for r in range(model.rowCount())] == [*stored_order, new_id]

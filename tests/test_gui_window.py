@@ -312,8 +312,8 @@ def test_window_models_pass_the_model_tester(demo_window, qtmodeltester):
     qtmodeltester.check(FindingsModel(session, None))
     page = demo_window.pages[m.Step.BUSINESS_CASE]
     for table in (page.goals, page.costs, page.target_groups):
+        table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         qtmodeltester.check(table.model)
-        qtmodeltester.check(table.proxy)
 
 
 def test_delete_a_program_and_undo(demo_window, db_path, monkeypatch):

@@ -50,7 +50,6 @@ from mentor_desk.ui.table_models import (
     CollectionDelegate,
     CollectionTableModel,
     default_new_item,
-    sort_proxy,
 )
 
 NewItem = Callable[[ProgramSession], Any]
@@ -60,8 +59,7 @@ class CollectionTable(QWidget):
     """Caption, table, Add / Remove buttons, and optional detail editors.
 
     Attributes:
-        model: the CollectionTableModel.
-        proxy: the sorting proxy the view shows.
+        model: the CollectionTableModel (the view shows it directly; it sorts itself).
         view: the QTableView.
         detail: the Form of detail fields (None without detail fields).
         add_button, remove_button: the buttons (Insert / Delete on the view).
@@ -104,8 +102,7 @@ class CollectionTable(QWidget):
         layout.addWidget(self.caption)
 
         self.view = QTableView(self)
-        self.proxy = sort_proxy(model, self)
-        self.view.setModel(self.proxy)
+        self.view.setModel(model)  # the model sorts itself: no proxy between view and rows
         self.view.setItemDelegate(CollectionDelegate(self.view))
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
@@ -219,8 +216,7 @@ class CollectionTable(QWidget):
         if row is None:
             return False
         column = self.model.column_of(field)
-        source = self.model.index(row, column if column is not None else 0)
-        index = self.proxy.mapFromSource(source)
+        index = self.model.index(row, column if column is not None else 0)
         self.view.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -282,9 +278,9 @@ class CollectionTable(QWidget):
         finally:
             if len(ids) > 1:
                 self.session.undo_stack.endMacro()
-        count = self.proxy.rowCount()
+        count = self.model.rowCount()
         if count:
-            index = self.proxy.index(min(max(row, 0), count - 1), 0)
+            index = self.model.index(min(max(row, 0), count - 1), 0)
             self.view.selectionModel().setCurrentIndex(
                 index,
                 QItemSelectionModel.SelectionFlag.ClearAndSelect

@@ -473,6 +473,9 @@ class FieldBinding(QObject):
         self.refresh(force=True)
 
     def is_dirty(self) -> bool:
+        if isinstance(self.editor, QCheckBox) and self._available():
+            # an unset flag (None) shows unchecked: that is not an edit to flush
+            return self.input_value() != bool(self._shown)
         return self._available() and self.input_value() != self._shown
 
     def refresh(self, force: bool = False) -> None:
