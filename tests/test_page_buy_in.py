@@ -114,6 +114,18 @@ def rules_of(page) -> list[tuple[str, str | None]]:
     return [(model.finding(i).rule, model.finding(i).subject) for i in range(model.rowCount())]
 
 
+def to_view(table, index):
+    """A model index as the table's view sees it (through a sorting proxy, if there is one)."""
+    shown = table.view.model()
+    return index if shown is table.model else shown.mapFromSource(index)
+
+
+def from_view(table, index):
+    """A view index as the table's model sees it."""
+    shown = table.view.model()
+    return index if shown is table.model else shown.mapToSource(index)
+
+
 def cell(table, item_id: int, field: str):
     model = table.model
     return model.index(model.row_of(item_id), model.column_of(field))
@@ -335,7 +347,7 @@ def test_findings_take_the_user_to_the_row_and_field(window):
     row = rules_of(page).index(("not-in-room", "Samuel Ortiz"))
     panel.navigate.emit(panel.model.finding(row).target)
     index = page.stakeholders.view.currentIndex()
-    assert page.stakeholders.proxy.mapToSource(index).column() == (
+    assert from_view(page.stakeholders, index).column() == (
         page.stakeholders.model.column_of("in_room")
     )
     assert window.focusWidget() is page.stakeholders.view
@@ -378,7 +390,8 @@ def test_page_models_pass_the_model_tester(window, qtmodeltester):
     page = page_of(window)
     for table in (page.stakeholders, page.meetings):
         qtmodeltester.check(table.model)
-        qtmodeltester.check(table.proxy)
+        if table.view.model() is not table.model:
+            qtmodeltester.check(table.view.model())
     qtmodeltester.check(page.checklist_model)
     qtmodeltester.check(page.attendees_model)
     qtmodeltester.check(ChecklistModel(window.session))

@@ -334,7 +334,6 @@ class BuyInPage(StepPage):
             QWidget.setTabOrder(self.attendees, first)
 
         s.findingsChanged.connect(self._on_changed)
-        self.refresh()
 
     # ----- following the session -------------------------------------------------
 

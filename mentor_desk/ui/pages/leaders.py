@@ -127,7 +127,6 @@ class LeadersPage(StepPage):
 
         s.findingsChanged.connect(self._on_changed)
         self.leaders.currentItemChanged.connect(lambda _id: self._update_button())
-        self.refresh()
 
     def _leader_columns(self) -> tuple[Column, ...]:
         """What this step decides first (buy-in, a personal benefit), who they are last."""
