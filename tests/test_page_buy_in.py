@@ -283,6 +283,19 @@ def test_the_checklist_is_recomputed_and_leads_to_the_missing_item(window, db_pa
     assert business.goals.current_item_id() == goal.id
     assert window.focusWidget() is business.goals.detail_binding("strategy_link").editor
 
+    # an item filled in on the Design page is reached the same way
+    session.edit_field("design.max_pairs", None)
+    session.edit_field("design.scaling_plan", None)
+    row = model.row_of("scale")
+    assert model.index(row).data() == (
+        "Missing: Scale and scalability — neither a maximum number of pairs nor a scaling plan"
+    )
+    window.show_step(m.Step.BUY_IN)
+    assert page.go_to_checklist_item("scale")
+    design = window.pages[m.Step.DESIGN]
+    assert window.pages_stack.currentWidget() is design
+    assert window.focusWidget().accessibleName() == "Max pairs"
+
 
 def test_attendees_are_ticked_from_the_stakeholders(window, db_path):
     page = page_of(window)
@@ -399,3 +412,36 @@ def test_page_models_pass_the_model_tester(window, qtmodeltester):
     qtmodeltester.check(lone)  # no meeting chosen
     lone.set_meeting(window.session.items("pitch_meetings")[0].id)
     qtmodeltester.check(lone)
+
+
+def tab_order(page, start: QWidget) -> list[str]:
+    """The accessible names met pressing Tab from ``start`` round the page."""
+    order, widget = [], start
+    for _ in range(1000):
+        tabbable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(page)
+        if tabbable and widget.accessibleName():
+            order.append(widget.accessibleName())
+        widget = widget.nextInFocusChain()
+        if widget is start:
+            break
+    return order
+
+
+def test_tab_order_follows_the_page(window):
+    page = page_of(window)
+    order = tab_order(page, page.stakeholders.view)
+    expected = [
+        "Stakeholders",
+        "Add stakeholder",
+        "Remove stakeholder",
+        "Views",
+        "Potential issues",
+        "Notes",
+        "Pitch checklist",
+        "Pitch meetings",
+        "Add pitch meeting",
+        "Remove pitch meeting",
+        "Attendees",
+        "Outcome",
+    ]
+    assert [name for name in order if name in expected] == expected, order

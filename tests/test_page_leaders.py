@@ -367,3 +367,37 @@ def test_page_models_pass_the_model_tester(window, qtmodeltester):
         qtmodeltester.check(table.model)
         if table.view.model() is not table.model:
             qtmodeltester.check(table.view.model())
+
+
+def tab_order(page, start: QWidget) -> list[str]:
+    """The accessible names met pressing Tab from ``start`` round the page."""
+    order, widget = [], start
+    for _ in range(1000):
+        tabbable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(page)
+        if tabbable and widget.accessibleName():
+            order.append(widget.accessibleName())
+        widget = widget.nextInFocusChain()
+        if widget is start:
+            break
+    return order
+
+
+def test_tab_order_follows_the_page(window):
+    page = page_of(window)
+    order = tab_order(page, page.leaders.view)
+    expected = [
+        "Leaders",
+        "Add leader",
+        "Remove leader",
+        "Add personal benefit",
+        "Benefits",
+        "Add benefit",
+        "Remove benefit",
+        "Benefit text",
+        "Adviser",
+        "Review date",
+        "Clear Review date",
+        "Confirmed",
+        "Adviser's notes",
+    ]
+    assert [name for name in order if name in expected] == expected, order
