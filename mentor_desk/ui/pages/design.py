@@ -213,7 +213,6 @@ class DesignPage(StepPage):
         for table in self.tables.values():  # a few rows each; the page scrolls, not the tables
             table.view.setMaximumHeight(table.view.minimumHeight())
         s.changed.connect(self._on_changed)
-        self.refresh()
 
     def _box(self, parent: QWidget, layout: QHBoxLayout, title: str) -> QVBoxLayout:
         box = QGroupBox(title, parent)
