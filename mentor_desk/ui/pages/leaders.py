@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from mentor_desk.domain import model as m
 from mentor_desk.domain.findings import Target
+from mentor_desk.ui.collection_table import CollectionTable
 from mentor_desk.ui.display import plain_label
 from mentor_desk.ui.pages.base import StepPage
 from mentor_desk.ui.session import ProgramSession
@@ -45,6 +46,20 @@ def personal_benefits(session: ProgramSession, leader: m.Stakeholder) -> list[m.
         and _key(b.stakeholder) == _key(leader.name)
         and (b.text or "").strip()
     ]
+
+
+def fit_rows(table: CollectionTable, low: int = 3, high: int = 10) -> None:
+    """Size a table to its rows (between ``low`` and ``high``) so a few leaders leave no gap."""
+    view = table.view
+    rows = min(max(table.model.rowCount(), low), high)
+    height = (
+        view.horizontalHeader().sizeHint().height()
+        + view.verticalHeader().defaultSectionSize() * rows
+        + view.horizontalScrollBar().sizeHint().height()
+        + 2 * view.frameWidth()
+    )
+    view.setMinimumHeight(height)
+    view.setMaximumHeight(height)
 
 
 def new_leader(session: ProgramSession) -> m.Stakeholder:
@@ -173,6 +188,8 @@ class LeadersPage(StepPage):
         self._on_changed()
 
     def _on_changed(self, *_args: Any) -> None:
+        fit_rows(self.leaders)
+        fit_rows(self.benefits)
         self._show_lacking()
         self._update_button()
 
