@@ -54,7 +54,8 @@ def main() -> int:
     window.show()
 
     def shot(name: str) -> None:
-        QApplication.processEvents()
+        for _ in range(3):  # deferred layout work settles over a few turns
+            QApplication.processEvents()
         window.grab().save(str(OUT / f"{name}.png"))
         print(OUT / f"{name}.png")
 

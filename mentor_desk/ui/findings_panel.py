@@ -11,9 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QSizePolicy, QVBoxLayout, QWidget
 
 from mentor_desk.domain import model as m
 from mentor_desk.domain.findings import Finding, Severity
@@ -21,6 +28,7 @@ from mentor_desk.ui.display import plain_label, plain_tooltip
 from mentor_desk.ui.session import ProgramSession
 
 FINDING_ROLE = int(Qt.ItemDataRole.UserRole) + 10
+MAX_ROWS_SHOWN = 4
 
 COLOURS = {"error": "#c62828", "warning": "#b26a00", "done": "#2e7d32"}
 WORDS = {Severity.ERROR: "Error", Severity.WARNING: "Warning"}
@@ -120,6 +128,7 @@ class FindingsPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = FindingsModel(session, step, self)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = plain_label("Findings", self)
@@ -157,8 +166,39 @@ class FindingsPanel(QWidget):
             self.heading.setText("Findings")
         self.view.setVisible(count > 0)
         self.empty.setVisible(count == 0 and self.session.program is not None)
-        rows = min(max(count, 1), 5)
-        self.view.setFixedHeight(self.view.sizeHintForRow(0) * rows + 8 if count else 0)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Tall enough for up to four findings as wrapped at the current width."""
+        count = self.model.rowCount()
+        if not count:
+            self.view.setFixedHeight(0)
+            return
+        fm = self.view.fontMetrics()
+        if not self.isVisible():  # no width yet: a line a finding until it is shown
+            rows = min(count, MAX_ROWS_SHOWN)
+            self.view.setFixedHeight(rows * (fm.height() + 8) + 2 * self.view.frameWidth())
+            return
+        style_icon = self.view.style().pixelMetric(self.view.style().PixelMetric.PM_SmallIconSize)
+        icon = self.view.iconSize().height() if self.view.iconSize().isValid() else style_icon
+        # the list spans the panel: its width is known here before the view is laid out
+        width = max(self.width() - 2 * self.view.frameWidth() - icon - 24, 80)
+        total = 0
+        for row in range(min(count, MAX_ROWS_SHOWN)):
+            text = finding_text(self.model.finding(row))
+            bound = fm.boundingRect(0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), text)
+            total += max(bound.height(), icon) + 10
+        if count > MAX_ROWS_SHOWN:  # a hint that the list scrolls
+            total += fm.height() // 2
+        self.view.setFixedHeight(total + 2 * self.view.frameWidth())
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_height)  # once the layout has settled
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_height)
 
     def _go(self, index: QModelIndex) -> None:
         finding = index.data(FINDING_ROLE)
