@@ -445,3 +445,21 @@ def test_tab_order_follows_the_page(window):
         "Outcome",
     ]
     assert [name for name in order if name in expected] == expected, order
+
+
+def test_a_new_stakeholder_is_added_undone_and_redone(window, db_path):
+    page = page_of(window)
+    findings = rules_of(page)
+    new_id = page.stakeholders.add()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # close the name editor
+    added = person(stored(db_path), "New stakeholder")
+    assert (added.id, added.role) == (new_id, "other")
+    assert rules_of(page) == findings  # a neutral role raises no finding of its own
+    assert cell(page.stakeholders, new_id, "must_be_in_room").data() == "No"
+    attendees = page.attendees_model
+    assert attendees.index(attendees.rowCount() - 1).data() == "New stakeholder (other)"
+    window.undo_action.trigger()
+    assert all(s.name != "New stakeholder" for s in stored(db_path).stakeholders)
+    assert page.stakeholders.model.row_of(new_id) is None
+    window.redo_action.trigger()
+    assert person(stored(db_path), "New stakeholder").id == new_id

@@ -94,6 +94,18 @@ MEETING_COLUMNS = (
 )
 
 
+def new_stakeholder(session: ProgramSession) -> m.Stakeholder:
+    """A stakeholder with a unique "New stakeholder" name and the neutral role "other".
+
+    (The first role, boss, would raise a sign-off finding for someone not yet described.)
+    """
+    taken = {s.name for s in session.items("stakeholders")}
+    name, n = "New stakeholder", 2
+    while name in taken:
+        name, n = f"New stakeholder {n}", n + 1
+    return m.Stakeholder(name, "other")
+
+
 class ChecklistModel(QAbstractListModel):
     """The pitch checklist of the shown program, one row per item, recomputed on every change.
 
@@ -258,6 +270,7 @@ class BuyInPage(StepPage):
             people,
             CollectionTableModel(s, "stakeholders", stakeholder_columns(self.room)),
             "&Stakeholders",
+            new_item=new_stakeholder,
             detail_fields=[
                 ("views", "&Views"),
                 ("issues", "Potential &issues"),
