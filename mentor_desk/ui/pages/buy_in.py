@@ -300,7 +300,6 @@ class BuyInPage(StepPage):
         self.checklist.clicked.connect(self._checklist_go)
         self.checklist.activated.connect(self._checklist_go)
         checklist_caption = plain_label(self.mnemonics.label("Pitch &checklist"), self.content)
-        checklist_caption.setTextFormat(Qt.TextFormat.PlainText)
         checklist_caption.setBuddy(self.checklist)
         self.checklist_summary = plain_label("", self.content, wrap=True)
         self.checklist_summary.setAccessibleName("Pitch checklist summary")
