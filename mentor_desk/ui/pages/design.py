@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from mentor_desk.domain import analysis
 from mentor_desk.domain import model as m
+from mentor_desk.ui.collection_table import CollectionTable
 from mentor_desk.ui.display import format_date, plain_label
 from mentor_desk.ui.pages.base import StepPage
 from mentor_desk.ui.table_models import CollectionTableModel, Column
@@ -243,3 +244,12 @@ class DesignPage(StepPage):
 
     def _on_changed(self, _change: Any) -> None:
         self.refresh()
+
+    # ----- going to a finding ----------------------------------------------------
+
+    def focus_table(self, table: CollectionTable, item_id: int | None, field: str | None) -> bool:
+        """A long text shown read-only in a column is edited below the table: go there."""
+        binding = table.detail_binding(field) if field else None
+        if binding is not None and table.select_item(item_id, focus=False):
+            return self.focus_binding(binding)
+        return super().focus_table(table, item_id, field)

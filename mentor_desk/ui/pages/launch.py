@@ -481,6 +481,9 @@ class LaunchPage(StepPage):
 
     def focus_table(self, table: CollectionTable, item_id: int | None, field: str | None) -> bool:
         self.show_tab_of(table)
+        binding = table.detail_binding(field) if field else None
+        if binding is not None and table.select_item(item_id, focus=False):
+            return self.focus_binding(binding)  # a long text is edited below its table
         return super().focus_table(table, item_id, field)
 
     def focus_target(self, target: Target | None) -> bool:
