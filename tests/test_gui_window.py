@@ -493,3 +493,16 @@ def test_pitch_packet_for_one_stakeholder(demo_window, tmp_path, monkeypatch):
     assert boss.name in offered
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     assert boss.name in text
+
+
+def test_window_size_and_last_program_are_restored(db_path, open_window):
+    with services.open_file(db_path) as pf:
+        services.load_demo(pf)
+        other = services.duplicate_program(pf, program_id=1, name="Second client")
+    window = open_window(db_path)
+    window.resize(760, 560)  # within the offscreen screen (800 x 600)
+    window.open_program(other)
+    window.close()
+    again = open_window(db_path)
+    assert again.session.program_id == other
+    assert (again.width(), again.height()) == (760, 560)
