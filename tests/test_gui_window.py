@@ -506,3 +506,25 @@ def test_window_size_and_last_program_are_restored(db_path, open_window):
     again = open_window(db_path)
     assert again.session.program_id == other
     assert (again.width(), again.height()) == (760, 560)
+
+
+def test_open_another_database(demo_window, db_path, tmp_path, monkeypatch):
+    other = tmp_path / "other.db"
+    with services.open_file(other) as pf:
+        services.add_program(
+            pf, program=m.Program("Fabrikam pilot", "Fabrikam", "large", manager=m.Person("Ann"))
+        )
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    errors = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, message, *a: errors.append(message))
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a, **k: str(bad))
+    demo_window.open_action.trigger()
+    assert errors and str(bad) in errors[0]
+    assert demo_window.session.program.name == "IT Management Mentoring 2027"  # still there
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a, **k: str(other))
+    demo_window.open_action.trigger()
+    assert demo_window.session.program.name == "Fabrikam pilot"
+    assert demo_window.program_list.model.rowCount() == 1
+    with services.open_file(db_path) as pf:  # the first file is free again
+        assert services.list_programs(pf)[0].name == "IT Management Mentoring 2027"
