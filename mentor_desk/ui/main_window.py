@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -154,13 +155,38 @@ class NavigatorModel(QAbstractListModel):
         return None
 
 
+class StepPages(Mapping[m.Step, StepPage]):
+    """The window's step pages by step, each built the first time it is asked for."""
+
+    def __init__(self, window: MainWindow):
+        self._window = window
+        self._built: dict[m.Step, StepPage] = {}
+
+    def __getitem__(self, step: m.Step) -> StepPage:
+        page = self._built.get(step)
+        if page is None:
+            page = self._window._build_page(step)
+            self._built[step] = page
+        return page
+
+    def __iter__(self) -> Iterator[m.Step]:
+        return iter(m.Step)
+
+    def __len__(self) -> int:
+        return len(m.Step)
+
+    def built(self) -> dict[m.Step, StepPage]:
+        """The pages built so far (without building the others)."""
+        return dict(self._built)
+
+
 class MainWindow(QMainWindow):
     """Programs, steps, pages; the File, Edit, Program and Help menus.
 
     Attributes:
         pf: the open ProgramFile (closed with the window).
         session: the ProgramSession every page shares.
-        pages: the StepPage of each Step.
+        pages: the StepPage of each Step (a mapping; a page is built on first use).
         dashboard: the Dashboard widget.
     """
 
@@ -218,12 +244,9 @@ class MainWindow(QMainWindow):
         self.pages_stack = QStackedWidget(self.work)
         self.dashboard = Dashboard(self.session, self.pages_stack)
         self.pages_stack.addWidget(self.dashboard)
-        self.pages: dict[m.Step, StepPage] = {}
-        for step in m.Step:
-            page = page_class(step)(self.session, self.pages_stack)
-            page.targetElsewhere.connect(lambda target, s=step: self._target_elsewhere(s, target))
-            self.pages[step] = page
-            self.pages_stack.addWidget(page)
+        self.pages = StepPages(self)
+        for _step in m.Step:  # a stand-in each; a page is built when first needed
+            self.pages_stack.addWidget(QWidget(self.pages_stack))
         body.addWidget(self.pages_stack, 1)
         work.addLayout(body, 1)
         buttons = QHBoxLayout()
@@ -411,7 +434,23 @@ class MainWindow(QMainWindow):
         else:
             self._show_page(row)
 
+    def _build_page(self, step: m.Step) -> StepPage:
+        """Build a step's page in place of its stand-in (start-up builds only the one shown)."""
+        row = self.navigator_model.row_of(step)
+        page = page_class(step)(self.session, self.pages_stack)
+        page.targetElsewhere.connect(lambda target, s=step: self._target_elsewhere(s, target))
+        stand_in = self.pages_stack.widget(row)
+        current = self.pages_stack.currentIndex()
+        self.pages_stack.insertWidget(row, page)
+        self.pages_stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.pages_stack.setCurrentIndex(current)
+        return page
+
     def _show_page(self, row: int) -> None:
+        step = self.navigator_model.step(row)
+        if step is not None:
+            self.pages[step]  # built on first view
         self.pages_stack.setCurrentIndex(row)
         self.back_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < len(m.Step))
