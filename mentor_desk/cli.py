@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mentor-desk {__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
 
-    def verb(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    def verb(
+        name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
         sub = verbs.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
@@ -63,13 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = verb("import", "add a program from a program document (JSON); prints its id", _cmd_import)
     sub.add_argument("file", metavar="FILE.json", help="the program document")
-    sub.add_argument(
-        "--rename", metavar="NAME", help="store the program under this name instead"
-    )
+    sub.add_argument("--rename", metavar="NAME", help="store the program under this name instead")
 
     sub = verb("dump", "write a program as a program document (JSON)", _cmd_dump)
     sub.add_argument("program", metavar="PROGRAM")
-    sub.add_argument("-o", "--output", metavar="FILE.json", help="write to a file instead of stdout")
+    sub.add_argument(
+        "-o", "--output", metavar="FILE.json", help="write to a file instead of stdout"
+    )
 
     verb("demo", "load the example program (Northwind Components)", _cmd_demo)
 
@@ -90,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = verb("pitch", "print the pitch packet (PDF) that wins the boss and the peers", _cmd_pitch)
     sub.add_argument("program", metavar="PROGRAM")
     sub.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
-    sub.add_argument("--for", dest="for_", metavar="STAKEHOLDER", help="prepare it for this stakeholder")
+    sub.add_argument(
+        "--for", dest="for_", metavar="STAKEHOLDER", help="prepare it for this stakeholder"
+    )
     paper(sub)
 
     sub = verb("stakeholders", "print the stakeholder map (PDF, internal)", _cmd_stakeholders)
@@ -104,7 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--today", type=_date_arg, metavar="YYYY-MM-DD", help="report as of this date")
     paper(sub)
 
-    sub = verb("participants", "participants and pairs as CSV (from an HR export, and back out)", _no_action)
+    sub = verb(
+        "participants",
+        "participants and pairs as CSV (from an HR export, and back out)",
+        _no_action,
+    )
     actions = sub.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     act = actions.add_parser(
         "import",
@@ -133,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         _cmd_match,
     )
     sub.add_argument("program", metavar="PROGRAM")
-    sub.add_argument("--apply", action="store_true", help="store the proposals as pairs with status proposed")
+    sub.add_argument(
+        "--apply", action="store_true", help="store the proposals as pairs with status proposed"
+    )
     return parser
 
 

@@ -76,7 +76,9 @@ def add_program(pf: ProgramFile, *, program: m.Program) -> int:
         return repo(pf).insert_program(program)
 
 
-def import_document(pf: ProgramFile, *, document: Any, source: str, rename: str | None = None) -> int:
+def import_document(
+    pf: ProgramFile, *, document: Any, source: str, rename: str | None = None
+) -> int:
     """Validate and store a program document; one transaction, all or nothing."""
     program = interchange.read_document(document, source)
     if rename is not None:
@@ -118,7 +120,9 @@ def load_demo(pf: ProgramFile) -> int:
     name = document["program"]["name"]
     if repo(pf).program_name_exists(name):
         existing = repo(pf).find_program(name)
-        raise ConflictError(f"the example program {name!r} is already in this file (id {existing.id})")
+        raise ConflictError(
+            f"the example program {name!r} is already in this file (id {existing.id})"
+        )
     return import_document(pf, document=document, source="the example program")
 
 
@@ -271,7 +275,10 @@ def field_schema(collection: str, field: str) -> dict[str, Any]:
     else:
         prop = defs[_COLLECTION_DEFS[collection]]["properties"][field]
     while "$ref" in prop:
-        prop = {**defs[prop["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in prop.items() if k != "$ref"}}
+        prop = {
+            **defs[prop["$ref"].rsplit("/", 1)[1]],
+            **{k: v for k, v in prop.items() if k != "$ref"},
+        }
     return prop
 
 
@@ -298,7 +305,9 @@ def validate_value(collection: str, field: str, value: Any) -> None:
     if isinstance(value, dt.date):
         return
     if "enum" in prop and value not in prop["enum"]:
-        raise ConflictError(f"{value!r} is not a valid {label}: choose one of {', '.join(prop['enum'])}")
+        raise ConflictError(
+            f"{value!r} is not a valid {label}: choose one of {', '.join(prop['enum'])}"
+        )
     if isinstance(value, str):
         if "pattern" in prop and "date" not in prop.get("format", ""):
             import re
@@ -348,7 +357,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise KnownError(f"cannot write {path}: {exc.strerror}; any earlier file is unchanged") from exc
+        raise KnownError(
+            f"cannot write {path}: {exc.strerror}; any earlier file is unchanged"
+        ) from exc
 
 
 # ----- participants: CSV import and export, matching, calendar ---------------

@@ -136,9 +136,14 @@ COLLECTIONS: dict[str, Collection] = {
             m.Benefit,
             _cols("level", "text", ("stakeholder", REF, "stakeholder_id", "stakeholders")),
         ),
-        Collection("pitch_meetings", "pitch_meetings", m.PitchMeeting, _cols(("date", DATE), "outcome")),
         Collection(
-            "roles", "roles", m.Role, _cols("name", "profile", "responsibilities", "time_commitment")
+            "pitch_meetings", "pitch_meetings", m.PitchMeeting, _cols(("date", DATE), "outcome")
+        ),
+        Collection(
+            "roles",
+            "roles",
+            m.Role,
+            _cols("name", "profile", "responsibilities", "time_commitment"),
         ),
         Collection("procedures", "procedures", m.Procedure, _cols("name", "description", "owner")),
         Collection(
@@ -232,7 +237,12 @@ COLLECTIONS: dict[str, Collection] = {
                 "comments",
             ),
         ),
-        Collection("ideas", "ideas", m.Idea, _cols("idea", "source", ("found_on", DATE), ("cascaded_on", DATE))),
+        Collection(
+            "ideas",
+            "ideas",
+            m.Idea,
+            _cols("idea", "source", ("found_on", DATE), ("cascaded_on", DATE)),
+        ),
         Collection("journal", "journal", m.JournalEntry, _cols(("date", DATE), "text")),
     )
 }
@@ -378,9 +388,7 @@ class Repository:
         self.conn.execute("UPDATE programs SET current_step = ? WHERE id = ?", [step, program_id])
 
     def touch(self, program_id: int) -> None:
-        self.conn.execute(
-            "UPDATE programs SET updated_at = ? WHERE id = ?", [_now(), program_id]
-        )
+        self.conn.execute("UPDATE programs SET updated_at = ? WHERE id = ?", [_now(), program_id])
 
     # ----- whole programs ---------------------------------------------------
 
@@ -486,9 +494,7 @@ class Repository:
     ) -> tuple[list[Any], list[int]]:
         select = ", ".join(f'"{c.sql}"' for c in coll.columns)
         if coll.name == "metrics":
-            sql = (
-                f"SELECT id, goal_id, {select} FROM metrics WHERE program_id = ? ORDER BY id"
-            )
+            sql = f"SELECT id, goal_id, {select} FROM metrics WHERE program_id = ? ORDER BY id"
         else:
             sql = (
                 f"SELECT id, 0, {select} FROM {coll.table} WHERE program_id = ? "
@@ -559,7 +565,10 @@ class Repository:
         """Store a whole program (a new one); returns its id. Ids in it are ignored."""
         if self.program_name_exists(program.name):
             raise ConflictError(f"a program named {program.name!r} already exists in this file")
-        values = {col.sql: _to_db(col.kind, _get_path(program, path)) for path, col in PROGRAM_FIELDS.items()}
+        values = {
+            col.sql: _to_db(col.kind, _get_path(program, path))
+            for path, col in PROGRAM_FIELDS.items()
+        }
         values["has_adviser_review"] = 1 if program.adviser_review is not None else 0
         now = _now()
         values["created_at"] = values["updated_at"] = now
@@ -761,7 +770,10 @@ class Repository:
         evaluation; other items belong to the program directly.
         """
         coll = COLLECTIONS[collection]
-        ids = {ref: self._name_ids(ref, program_id) for ref in ("stakeholders", "participants", "metrics")}
+        ids = {
+            ref: self._name_ids(ref, program_id)
+            for ref in ("stakeholders", "participants", "metrics")
+        }
         owner = parent_id if coll.parent != "program_id" else program_id
         if collection == "metrics":
             new_id = self._insert_item(coll, item, owner, None, ids, program_id=program_id)
@@ -790,7 +802,9 @@ class Repository:
             for pos, evaluation in enumerate(item.evaluations):
                 self._insert_item(COLLECTIONS["evaluations"], evaluation, new_id, pos, ids)
         if collection == "goals" and item.metric is not None:
-            self._insert_item(COLLECTIONS["metrics"], item.metric, new_id, None, ids, program_id=program_id)
+            self._insert_item(
+                COLLECTIONS["metrics"], item.metric, new_id, None, ids, program_id=program_id
+            )
         self.touch(program_id)
         return new_id
 
@@ -834,7 +848,9 @@ class Repository:
                 [participant_id],
             )
         ]
-        self.conn.execute("DELETE FROM participant_skills WHERE participant_id = ?", [participant_id])
+        self.conn.execute(
+            "DELETE FROM participant_skills WHERE participant_id = ?", [participant_id]
+        )
         self.conn.executemany(
             "INSERT INTO participant_skills (participant_id, position, skill) VALUES (?, ?, ?)",
             [(participant_id, pos, s) for pos, s in enumerate(skills)],
@@ -847,7 +863,8 @@ class Repository:
         old = [
             r[0]
             for r in self.conn.execute(
-                "SELECT s.name FROM pitch_attendees a JOIN stakeholders s ON s.id = a.stakeholder_id "
+                "SELECT s.name FROM pitch_attendees a "
+                "JOIN stakeholders s ON s.id = a.stakeholder_id "
                 "WHERE a.meeting_id = ? ORDER BY a.position",
                 [meeting_id],
             )
@@ -873,7 +890,9 @@ class Repository:
         if not rows:
             raise NotFoundError(f"{name!r} is not one of the program's {collection}")
         if len(rows) > 1:
-            raise ConflictError(f"{len(rows)} {collection} are named {name!r}; give them distinct names")
+            raise ConflictError(
+                f"{len(rows)} {collection} are named {name!r}; give them distinct names"
+            )
         return rows[0][0]
 
     def _ref_name(self, collection: str, row_id: int | None) -> str | None:
@@ -882,7 +901,9 @@ class Repository:
         table = COLLECTIONS[collection].table
         return self.conn.execute(f"SELECT name FROM {table} WHERE id = ?", [row_id]).fetchone()[0]
 
-    def _execute_checked(self, sql: str, params: list[Any], *, what: str, value: Any = None) -> None:
+    def _execute_checked(
+        self, sql: str, params: list[Any], *, what: str, value: Any = None
+    ) -> None:
         try:
             self.conn.execute(sql, params)
         except sqlite3.IntegrityError as exc:
@@ -1223,4 +1244,3 @@ def _conflict(exc: sqlite3.IntegrityError, what: str, value: Any) -> ConflictErr
     if "NOT NULL" in message:
         return ConflictError(f"{what} cannot be empty")
     return ConflictError(f"{what}: {message}")
-
