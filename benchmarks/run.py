@@ -763,9 +763,9 @@ SECTIONS: tuple[tuple[str, str, Callable[[Context], list[Row]]], ...] = (
 
 
 def measure_size(
-    n: int, args: argparse.Namespace, work: Path, env: dict[str, str], *, only: tuple[str, ...] = ()
+    n: int, args: argparse.Namespace, work: Path, env: dict[str, str], *, only: tuple[str, ...]
 ) -> Context:
-    """Every section at ``n`` participants (or only the sections named in ``only``)."""
+    """The sections named in ``only`` at ``n`` participants."""
     document = data.program_document(n)
     json_path = work / f"program-{n}.json"
     json_path.write_text(json.dumps(document, ensure_ascii=False, indent=2), "utf-8")
@@ -773,7 +773,7 @@ def measure_size(
     validate(document)
     prepare(ctx)
     for key, _title, fn in SECTIONS:
-        if only and key not in only:
+        if key not in only:
             continue
         try:
             ctx.rows[key] = fn(ctx)
@@ -797,6 +797,8 @@ def validate(document: dict[str, Any]) -> None:
 
 def print_size(ctx: Context) -> None:
     for key, title, _fn in SECTIONS:
+        if key not in ctx.rows and key not in ctx.skipped:
+            continue  # not run (--only)
         section(f"{title} (N={ctx.n})")
         if ctx.rows.get(key):
             print_table(ctx.rows[key])
@@ -969,6 +971,13 @@ def main(argv: list[str] | None = None) -> int:
         help="largest mentee count mentor-match is run on (default 400)",
     )
     parser.add_argument("--profile", metavar="FIGURE", help="cProfile one figure and stop")
+    parser.add_argument(
+        "--only",
+        metavar="SECTIONS",
+        help="run only these sections, comma-separated: "
+        + ", ".join(key for key, _t, _f in SECTIONS)
+        + ", matching (default: all)",
+    )
     parser.add_argument("--child", choices=("bare", "app", "edit"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -992,6 +1001,10 @@ def main(argv: list[str] | None = None) -> int:
         sizes = sorted(int(s) for s in args.sizes.split(","))
     if args.match:
         match_sizes = [tuple(int(x) for x in s.split("x")) for s in args.match.split(",")]  # type: ignore[misc]
+    known = {key for key, _t, _f in SECTIONS} | {"matching"}
+    only = tuple(s.strip() for s in args.only.split(",")) if args.only else ()
+    if set(only) - known:
+        parser.error(f"--only: unknown section {sorted(set(only) - known)[0]!r}")
 
     work = Path(tempfile.mkdtemp(prefix="mentor-desk-bench-"))
     home = work / "home"
@@ -1025,7 +1038,10 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             # --quick measures the smaller sizes with the fast sections only.
             light = args.quick and n != sizes[-1]
-            ctx = measure_size(n, args, work, env, only=("import", "check") if light else ())
+            sections = only or tuple(key for key, _t, _f in SECTIONS)
+            if light:
+                sections = tuple(s for s in sections if s in ("import", "check"))
+            ctx = measure_size(n, args, work, env, only=sections)
             contexts.append(ctx)
             doc = ctx.document["program"]
             print(
@@ -1041,8 +1057,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         main_ctx = next((c for c in contexts if c.n == MAIN_N), contexts[-1])
         print_size(main_ctx)
-        section("Matching")
-        print_table(sec_matching(args.repeat, match_sizes, args.mentor_match_max))
+        if not only or "matching" in only:
+            section("Matching")
+            print_table(sec_matching(args.repeat, match_sizes, args.mentor_match_max))
         print_growth(contexts)
         print(f"load average at the end: {load_average()}")
         others = [c for c in contexts if c is not main_ctx]
