@@ -8,7 +8,9 @@ It makes its own data (``benchmarks/data.py``), works in a temporary folder
 with its own HOME, and prints one table per section: each figure is a median
 over ``--repeat`` runs (the window edit also its 99th percentile), next to a
 baseline doing the bare minimum of the same job, and their ratio. The last
-table shows how each figure grows with the number of participants.
+table shows how each figure grows with the number of participants. The
+sections: start-up, import and dump, check, documents, the window edit,
+scrolling the participants table, matching (``--only`` picks some).
 """
 
 from __future__ import annotations
@@ -643,6 +645,117 @@ def baseline_edits(path: Path, count: int) -> list[float]:
     return out
 
 
+# ----- scrolling the participants table --------------------------------------------
+
+
+def scroll_frames(view: Any, qapp: Any, steps: int) -> list[float]:
+    """Scroll ``view`` down a page at a time (and back up when at the end), painting each frame.
+
+    Each sample is one scroll step: the scroll bar moved, the rows that come into view
+    asked of the model and painted (``repaint()`` paints synchronously), the events
+    posted processed.
+    """
+    bar = view.verticalScrollBar()
+    out = []
+    direction = 1
+    for _ in range(steps):
+        if bar.value() >= bar.maximum():
+            direction = -1
+        elif bar.value() <= bar.minimum():
+            direction = 1
+        t0 = time.perf_counter()
+        bar.setValue(bar.value() + direction * bar.pageStep())
+        view.viewport().repaint()
+        qapp.processEvents()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def child_scroll(db: str, steps: int) -> int:
+    """The Launch page's participants table in the real window, then a bare QTableView.
+
+    The bare view shows the same rows and columns as plain strings from a minimal
+    QAbstractTableModel, at the same size, in the same process.
+    """
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from mentor_desk import app as app_module
+    from mentor_desk.domain import model as m
+
+    window = app_module.create_window(Path(db))
+    qapp = QApplication.instance()
+    assert qapp is not None
+    window.resize(1400, 900)
+    window.show()
+    window.show_step(m.Step.LAUNCH)
+    qapp.processEvents()
+    page = window.pages[m.Step.LAUNCH]
+    view = page.participants.view
+    model = view.model()
+    rows, cols = model.rowCount(), model.columnCount()
+    texts = [
+        [str(model.index(r, c).data(Qt.ItemDataRole.DisplayRole) or "") for c in range(cols)]
+        for r in range(rows)
+    ]
+    scroll_frames(view, qapp, 5)  # warm: first paint, font caches
+    product = scroll_frames(view, qapp, steps)
+
+    class Plain(QAbstractTableModel):
+        def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else rows
+
+        def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else cols
+
+        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return texts[index.row()][index.column()]
+            return None
+
+    bare = QTableView()
+    plain = Plain()
+    bare.setModel(plain)
+    bare.resize(view.viewport().size().width(), view.height())
+    bare.show()
+    qapp.processEvents()
+    scroll_frames(bare, qapp, 5)
+    baseline = scroll_frames(bare, qapp, steps)
+    in_view = view.viewport().height() // max(1, view.verticalHeader().defaultSectionSize())
+    result = {"rows": rows, "visible": in_view, "product": product, "baseline": baseline}
+    print("RESULT " + json.dumps(result), flush=True)
+    os._exit(0)  # see child_edit: skip teardown
+    return 0
+
+
+def sec_scroll(ctx: Context) -> list[Row]:
+    assert ctx.db is not None
+    db = ctx.work / f"scroll-{ctx.n}.db"
+    shutil.copy(ctx.db, db)
+    remember_last_program(db, ctx)
+    steps = max(20, ctx.edits)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "scroll", "--db", str(db)]
+    cmd += ["--edits", str(steps)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=ctx.env, timeout=600)
+    result = next(
+        (json.loads(ln[7:]) for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None
+    )
+    if result is None:
+        raise RuntimeError(
+            f"the window did not scroll (exit {proc.returncode}): {proc.stderr[-500:]}"
+        )
+    if result["rows"] != len(ctx.program.participants):
+        raise RuntimeError(f"the table shows {result['rows']} rows, not every participant")
+    note = f"{steps} page-downs over {result['rows']} rows, about {result['visible']} rows in view"
+    product, base = result["product"], result["baseline"]
+    return [
+        Row("participants table scroll, one page (median)", median(product), "ms",
+            "bare QTableView, same cells", median(base), note=note),
+        Row("participants table scroll, one page (p99)", p99(product), "ms",
+            "bare QTableView, same cells", p99(base), "<= 1.5x", p99(product) <= 1.5 * p99(base)),
+    ]  # fmt: skip
+
+
 # ----- matching ---------------------------------------------------------------------
 
 
@@ -759,6 +872,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[Context], list[Row]]], ...] = (
     ("check", "Check", sec_check),
     ("documents", "Documents", sec_documents),
     ("edit", "Window edit", sec_edit),
+    ("scroll", "Scrolling", sec_scroll),
 )
 
 
@@ -978,12 +1092,16 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(key for key, _t, _f in SECTIONS)
         + ", matching (default: all)",
     )
-    parser.add_argument("--child", choices=("bare", "app", "edit"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=("bare", "app", "edit", "scroll"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child == "edit":
         return child_edit(args.db, args.edits)
+    if args.child == "scroll":
+        return child_scroll(args.db, args.edits)
     if args.child:
         return child_main(args.child, args.db, float(os.environ.get("BENCH_T0", time.time())))
 
