@@ -35,6 +35,9 @@ def ensure_app() -> QApplication:
         app.setOrganizationName("mentor-desk")
         app.setApplicationDisplayName("Mentor Desk")
     assert isinstance(app, QApplication)
+    from mentor_desk.ui.fonts import register_shipped_fonts
+
+    register_shipped_fonts()
     return app
 
 
