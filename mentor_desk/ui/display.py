@@ -40,7 +40,13 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = F
 
 
 def date_format() -> str:
-    """The locale's short date format, always with a four-digit year."""
+    """The locale's short date format, always with a four-digit year.
+
+    The C locale (no locale set, as in a bare container) has no convention of
+    its own; Qt's "d MM yyyy" reads like a typo, so it gets ISO 8601.
+    """
+    if QLocale().language() == QLocale.Language.C:
+        return "yyyy-MM-dd"
     fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
     if "yyyy" not in fmt:
         fmt = fmt.replace("yy", "yyyy")
