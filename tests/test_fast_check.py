@@ -249,60 +249,111 @@ def test_document_uses_every_part_of_the_schema(document):
     assert len(sites) > 150
 
 
-def test_fast_check_agrees_with_jsonschema_on_every_constraint(document):
-    """Each change: fast check == jsonschema; each constraint at each place broken once."""
+Key = tuple[tuple[str | int, ...], str]  # (path, keyword)
+
+
+@dataclass
+class Exploration:
+    """What came of changing the document at every site in every way value_probes gives."""
+
+    sites: list[Site]
+    changes: int
+    disagreements: list[str]
+    expected: set[Key]  # each constraint at each place it applies
+    broken: set[Key]  # those some change broke (by jsonschema's errors)
+    first_break: dict[Key, tuple[Any, ...]]  # one change that broke each
+
+
+@pytest.fixture(scope="module")
+def exploration(document) -> Exploration:
     fast = interchange._fast_check()
     sites, _ = sites_of(document)
-    expected: set[tuple[tuple[str | int, ...], str]] = set()
-    broken: set[tuple[tuple[str | int, ...], str]] = set()
-    first_break: dict[tuple[tuple[str | int, ...], str], Any] = {}
-    disagreements: list[str] = []
-    changes = 0
+    found = Exploration(sites, 0, [], set(), set(), {})
 
-    def compare(site: Site, doc: Any, subtree: Any, label: str, record: Any) -> None:
-        nonlocal changes
-        changes += 1
+    def compare(site: Site, doc: Any, subtree: Any, label: str, record: tuple[Any, ...]) -> None:
+        found.changes += 1
         # Only the site changed, and the rest of the document is valid: jsonschema's
         # answer for the whole document is its answer for the site's value.
-        local = REFERENCE.evolve(schema=site.node)
-        errors = list(local.iter_errors(subtree))
+        errors = list(REFERENCE.evolve(schema=site.node).iter_errors(subtree))
         said = fast(doc)
         if said != (not errors):
-            disagreements.append(
+            found.disagreements.append(
                 f"{interchange._json_path(site.path)} = {label}: fast check says "
                 f"{'valid' if said else 'invalid'}, jsonschema {[e.message[:80] for e in errors]}"
             )
         for err in errors:
             key = ((*site.path, *err.absolute_path), err.validator)
-            broken.add(key)
-            first_break.setdefault(key, record)
+            found.broken.add(key)
+            found.first_break.setdefault(key, record)
 
     for site in sites:
         for word in site.keywords:
             if word in CONSTRAINTS and site.keywords[word] is not True:
-                expected.add((site.path, word))
+                found.expected.add((site.path, word))
         for value in value_probes(site):
             with value_at(document, site.path, value) as doc:
                 compare(site, doc, value, repr(value)[:60], ("set", site.path, value))
         for change in object_probes(site):
             with object_changed(document, site.path, change) as doc:
-                compare(site, doc, site.value, f"{change[0]} {change[1]!r}", change + (site.path,))
+                compare(site, doc, site.value, f"{change[0]} {change[1]!r}", (*change, site.path))
+    return found
 
-    assert disagreements == []
-    assert expected - broken == set(), "constraints no change broke"
-    assert changes > 3000
-    # The problems read_document lists, for one change that breaks each constraint
-    # at each place: word for word those of jsonschema on the shipped schema.
-    for key in sorted(expected, key=str):
-        record = first_break[key]
-        if record[0] == "set":
-            context = value_at(document, record[1], record[2])
-        else:
-            context = object_changed(document, record[3], record[:3])
-        with context as doc:
+
+def changed(document: Any, record: tuple[Any, ...]) -> Any:
+    if record[0] == "set":
+        return value_at(document, record[1], record[2])
+    return object_changed(document, record[3], record[:3])
+
+
+def test_fast_check_agrees_with_jsonschema_on_every_change(exploration):
+    assert exploration.disagreements == []
+    assert exploration.changes > 3000
+
+
+def test_every_constraint_at_every_place_was_broken(exploration):
+    assert exploration.expected - exploration.broken == set(), "constraints no change broke"
+    # The schema uses every keyword the fast check knows, so each of its branches is
+    # tested here (drop from interchange._VALIDATION a keyword the schema stops using).
+    assert {word for _, word in exploration.expected} == CONSTRAINTS
+    assert len(exploration.expected) > 250
+
+
+def test_problems_listed_are_those_of_jsonschema_on_the_shipped_schema(document, exploration):
+    """For one change that breaks each constraint at each place: word for word, in order."""
+    for key in sorted(exploration.expected, key=str):
+        with changed(document, exploration.first_break[key]) as doc:
             wanted = reference_problems(doc)
             assert wanted
             assert interchange.schema_problems(doc) == wanted, key
+
+
+def test_every_place_broken_at_once_lists_every_problem_in_order(document, exploration):
+    """Problems in objects and in their values together come out in jsonschema's order."""
+    doc = json.loads(json.dumps(document))
+    leaves = {}
+    for site in exploration.sites:
+        if "properties" in site.keywords:
+            _get(doc, site.path)["zz_not_in_the_schema"] = 1
+        elif "items" not in site.keywords:
+            record = next(
+                (
+                    r
+                    for k, r in exploration.first_break.items()
+                    if k[0] == site.path and r[0] == "set"
+                ),
+                None,
+            )
+            if record is not None:
+                leaves[site.path] = record[2]
+    for path, value in leaves.items():
+        parent = _get(doc, path[:-1])
+        if isinstance(parent, list) and not parent:
+            parent.append(value)
+        else:
+            parent[path[-1]] = value
+    wanted = reference_problems(doc)
+    assert len(wanted) > 150
+    assert interchange.schema_problems(doc) == wanted
 
 
 def test_problems_in_many_places_are_listed_in_the_same_order(document):
