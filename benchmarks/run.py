@@ -368,13 +368,72 @@ def sec_import_dump(ctx: Context) -> list[Row]:
     same = json.loads(text) == ctx.document
     dump_note = "gives the imported document back" if same else "NOT the imported document"
     t_base_dump = timed(lambda: baseline_dump(base_dbs[-1]), ctx.repeat)
-    ti, td = median(t_import), median(t_dump)
+    t_refused, refused_note = time_refused_import(ctx)
+    bad_path = ctx.work / f"bad-{ctx.n}.json"
+    t_base_refused = timed(lambda: baseline_validate(bad_path), ctx.repeat)
+    ti, td, tr = median(t_import), median(t_dump), median(t_refused)
     return [
         Row("import (parse+validate+store)", ti, "s", "json + executemany", median(t_base_import),
             "< 1 s", ti < 1.0),
+        Row("import refused (3 bad values)", tr, "s", "json + jsonschema", median(t_base_refused),
+            "< 1 s", tr < 1.0, note=refused_note),
         Row("dump", td, "s", "SELECT + json.dumps", median(t_base_dump), "< 1 s", td < 1.0,
             note=dump_note),
     ]  # fmt: skip
+
+
+BAD_VALUES = 3
+
+
+def bad_document(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with BAD_VALUES values that break the schema: near its start, middle, end."""
+    doc = json.loads(json.dumps(document))
+    p = doc["program"]
+    p["stakeholders"][2]["role"] = "ceo"
+    p["participants"][len(p["participants"]) // 2]["joined_on"] = "2027-02-30"
+    p["participants"][-1]["role"] = "coach"
+    return doc
+
+
+def time_refused_import(ctx: Context) -> tuple[list[float], str]:
+    """Import of a bad document: refused with every problem listed and nothing written."""
+    from mentor_desk import services
+    from mentor_desk.errors import DocumentError
+
+    path = ctx.work / f"bad-{ctx.n}.json"
+    path.write_text(json.dumps(bad_document(ctx.document), ensure_ascii=False, indent=2), "utf-8")
+    pf = services.open_file(fresh_db(ctx, "refused"))
+    problems: list[list[str]] = []
+
+    def refused() -> None:
+        try:
+            services.import_file(pf, path=path)
+        except DocumentError as exc:
+            problems.append(exc.problems)
+        else:
+            problems.append([])
+
+    try:
+        times = timed(refused, ctx.repeat)
+        written = len(services.list_programs(pf))
+    finally:
+        pf.close()
+    listed = {len(p) for p in problems}
+    if listed == {BAD_VALUES} and written == 0:
+        return times, f"{BAD_VALUES} problems listed with their paths, nothing written"
+    return times, f"PROBLEM: problems listed {sorted(listed)}, programs written {written}"
+
+
+def baseline_validate(json_path: Path) -> int:
+    """Parse and list the problems with jsonschema on the shipped schema, directly."""
+    import jsonschema
+
+    from mentor_desk import interchange
+
+    document = json.loads(json_path.read_bytes())
+    cls = jsonschema.validators.validator_for(interchange.schema())
+    validator = cls(interchange.schema(), format_checker=cls.FORMAT_CHECKER)
+    return len(list(validator.iter_errors(document)))
 
 
 def plain_pass(program: Any) -> int:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import numbers
+import re
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
@@ -33,10 +35,336 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Any:
+    """jsonschema's validator, on the schema with its ``$ref``s inlined (the same errors)."""
     import jsonschema  # imported when a document is read, not at start-up
 
     cls = jsonschema.validators.validator_for(schema())
-    return cls(schema(), format_checker=cls.FORMAT_CHECKER)
+    return cls(inlined_schema(), format_checker=cls.FORMAT_CHECKER)
+
+
+# ----- the schema with its $refs inlined ---------------------------------------------
+
+# Keywords that only describe: they may be dropped or overridden without changing
+# what a document must be.
+_ANNOTATIONS = frozenset(("description", "default", "title", "examples", "$comment"))
+
+
+@cache
+def inlined_schema() -> dict[str, Any]:
+    """The shipped schema with its ``$ref``s inlined (see ``inline_refs``)."""
+    return inline_refs(schema())
+
+
+def inline_refs(root: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the schema with every ``$ref`` replaced by a copy of what it names.
+
+    jsonschema then validates without resolving a reference for every value (a third
+    of its time on a large program). The referenced keywords take the place of the
+    ``$ref`` keyword, in order, so the errors come out the same and in the same order.
+    A recursive reference, one outside ``#/$defs/``, or a ``$ref`` beside a validation
+    keyword it would clash with raises ValueError.
+    """
+    defs = root.get("$defs", {})
+
+    def inline(node: Any, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [inline(x, seen) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "$ref":
+                name = value.removeprefix("#/$defs/")
+                if name == value or "/" in name or name not in defs:
+                    raise ValueError(f"cannot inline the $ref {value!r}")
+                if name in seen:
+                    raise ValueError(f"the schema is recursive at {value!r}")
+                for k, v in inline(defs[name], (*seen, name)).items():
+                    if k in node and k not in _ANNOTATIONS:
+                        raise ValueError(f"{k!r} beside the $ref {value!r}")
+                    out.setdefault(k, v)
+            elif key in ("enum", "const", "default", "examples"):
+                out[key] = value  # values, not schemas
+            elif key in ("properties", "$defs"):
+                out[key] = {k: inline(v, seen) for k, v in value.items()}
+            else:
+                out[key] = inline(value, seen)
+        return out
+
+    return inline({k: v for k, v in root.items() if k != "$defs"}, ())
+
+
+# ----- the fast check ----------------------------------------------------------------
+
+# What the fast check understands (with the annotations above); any other keyword in
+# the schema makes compile_checker raise, so the schema cannot grow past it unseen.
+_VALIDATION = frozenset(
+    (
+        "type",
+        "enum",
+        "const",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+    )
+)
+_IGNORED = _ANNOTATIONS | {"$schema", "$id"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # as jsonschema's "date" format
+
+
+def _is_number(x: Any) -> bool:
+    # jsonschema: any numbers.Number but a bool
+    return not isinstance(x, bool) and isinstance(x, numbers.Number)
+
+
+def _is_integer(x: Any) -> bool:
+    # jsonschema (draft 6 on): an int but not a bool, or a float with no fraction
+    if isinstance(x, bool):
+        return False
+    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
+
+
+def _is_date(x: str) -> bool:
+    if not _DATE.fullmatch(x):
+        return False
+    try:
+        dt.date.fromisoformat(x)
+    except ValueError:
+        return False
+    return True
+
+
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda x: isinstance(x, dict),
+    "array": lambda x: isinstance(x, list),
+    "string": lambda x: isinstance(x, str),
+    "boolean": lambda x: isinstance(x, bool),
+    "null": lambda x: x is None,
+    "number": _is_number,
+    "integer": _is_integer,
+}
+
+
+def compile_checker(node: dict[str, Any]) -> Callable[[Any], bool]:
+    """A function that says whether a value is valid against an inlined schema node.
+
+    It accepts exactly what jsonschema (draft 2020-12, with format checking) accepts
+    for the keywords in ``_VALIDATION``, and only answers yes or no: jsonschema is
+    run to word the problems when it says no. tests/test_fast_check.py holds the two
+    to the same answers on every constraint of the shipped schema.
+    """
+    if not isinstance(node, dict):
+        raise ValueError(f"the fast check knows schemas that are objects only, not {node!r}")
+    unknown = set(node) - _VALIDATION - _IGNORED
+    if unknown:
+        raise ValueError(f"the fast check does not know the keywords {sorted(unknown)}")
+    kind = node.get("type")
+    if kind is not None and (not isinstance(kind, str) or kind not in _TYPES):
+        raise ValueError(f"the fast check does not know the type {kind!r}")
+    checks: list[Callable[[Any], bool]] = []
+    # The keywords of one type check that type too when the node requires it, so that
+    # a string, a number or an object costs one call.
+    folded = False
+    for applies, build in (
+        (("string",), _string_check),
+        (("number", "integer"), _number_check),
+        (("object",), _object_check),
+        (("array",), _array_check),
+    ):
+        strict = kind in applies
+        check = build(node, _TYPES[kind] if strict else None)  # type: ignore[index]
+        if check is not None:
+            checks.append(check)
+            folded = folded or strict
+    if kind is not None and not folded:
+        checks.insert(0, _TYPES[kind])
+    if "enum" in node:
+        allowed = node["enum"]
+        if not all(isinstance(v, str) for v in allowed):
+            raise ValueError("the fast check knows enums of strings only")
+        choices = frozenset(allowed)
+        checks.append(lambda x: isinstance(x, str) and x in choices)
+    if "const" in node:
+        checks.append(_const_check(node["const"]))
+    if not checks:
+        return lambda x: True
+    if len(checks) == 1:
+        return checks[0]
+    return lambda x: all(check(x) for check in checks)
+
+
+def _const_check(value: Any) -> Callable[[Any], bool]:
+    if isinstance(value, str):
+        return lambda x: isinstance(x, str) and x == value
+    if _is_number(value):
+        # jsonschema's equal(): 1 and 1.0 are the same, True is not 1
+        return lambda x: _is_number(x) and x == value
+    raise ValueError(f"the fast check knows string and number constants only, not {value!r}")
+
+
+# Each of the following checks the keywords of one type, or returns None if the node
+# has none. ``typed`` is the node's type check when the node requires that type: a
+# value of another type is then refused; otherwise the keywords do not apply to it.
+
+
+def _string_check(
+    node: dict[str, Any], typed: Callable[[Any], bool] | None
+) -> Callable[[Any], bool] | None:
+    low = node.get("minLength", 0)
+    high = node.get("maxLength")
+    pattern = re.compile(node["pattern"]) if "pattern" in node else None
+    form = node.get("format")
+    if form not in (None, "date"):
+        raise ValueError(f"the fast check does not know the format {form!r}")
+    if not (low or high is not None or pattern or form):
+        return typed
+    other = typed is None
+
+    def string(x: Any) -> bool:
+        if not isinstance(x, str):
+            return other
+        if len(x) < low or (high is not None and len(x) > high):
+            return False
+        if pattern is not None and not pattern.search(x):  # search, as jsonschema
+            return False
+        return form is None or _is_date(x)
+
+    return string
+
+
+def _number_check(
+    node: dict[str, Any], typed: Callable[[Any], bool] | None
+) -> Callable[[Any], bool] | None:
+    low = node.get("minimum")
+    high = node.get("maximum")
+    if low is None and high is None:
+        return typed
+    is_type = typed or _is_number
+    other = typed is None
+
+    def number(x: Any) -> bool:
+        if not is_type(x):
+            return other
+        return not ((low is not None and x < low) or (high is not None and x > high))
+
+    return number
+
+
+def _object_check(
+    node: dict[str, Any], typed: Callable[[Any], bool] | None
+) -> Callable[[Any], bool] | None:
+    if not {"properties", "required", "additionalProperties"} & set(node):
+        return typed
+    properties = {k: compile_checker(v) for k, v in node.get("properties", {}).items()}
+    required = tuple(node.get("required", ()))
+    extra = node.get("additionalProperties", True)
+    if extra is not True and extra is not False:
+        raise ValueError("the fast check knows additionalProperties true or false only")
+    known = frozenset(properties) if extra is False else None
+    lookup = properties.get
+    other = typed is None
+
+    def obj(x: Any) -> bool:
+        if not isinstance(x, dict):
+            return other
+        for key in required:
+            if key not in x:
+                return False
+        if known is not None and not x.keys() <= known:
+            return False
+        for key, value in x.items():
+            check = lookup(key)
+            if check is not None and not check(value):
+                return False
+        return True
+
+    return obj
+
+
+def _array_check(
+    node: dict[str, Any], typed: Callable[[Any], bool] | None
+) -> Callable[[Any], bool] | None:
+    if "items" not in node:
+        return typed
+    item = compile_checker(node["items"])
+    other = typed is None
+
+    def array(x: Any) -> bool:
+        if not isinstance(x, list):
+            return other
+        return all(map(item, x))
+
+    return array
+
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@cache
+def _fast_check() -> Callable[[Any], bool]:
+    root = inlined_schema()
+    if root.get("$schema") != _DRAFT:
+        raise ValueError(f"the fast check knows {_DRAFT} only, not {root.get('$schema')!r}")
+    return compile_checker(root)
+
+
+def schema_problems(doc: Any) -> list[str]:
+    """Every way the document breaks the schema, each with its JSON path; [] if none.
+
+    A valid document passes the fast check alone. When it fails, the fast check
+    finds the values it refuses (following only the objects and lists it refuses)
+    and jsonschema words the problems of each: the same problems, in the same words
+    and order, as jsonschema on the whole document, without validating the rest of
+    a large program again.
+    """
+    root = inlined_schema()
+    if _fast_check()(doc):
+        return []
+    validator = _validator()
+    checkers: dict[int, Callable[[Any], bool]] = {id(root): _fast_check()}
+    found: list[tuple[list[str], str]] = []  # (sort key, problem)
+
+    def check(node: dict[str, Any], value: Any) -> bool:
+        checker = checkers.get(id(node))  # the nodes of the cached schema live on
+        if checker is None:
+            checker = checkers[id(node)] = compile_checker(node)
+        return checker(value)
+
+    def word(node: dict[str, Any], value: Any, path: tuple[str | int, ...]) -> None:
+        for err in validator.evolve(schema=node).iter_errors(value):
+            where = (*path, *err.absolute_path)
+            found.append((list(map(str, where)), f"{_json_path(where)}: {_schema_message(err)}"))
+
+    def locate(node: dict[str, Any], value: Any, path: tuple[str | int, ...]) -> None:
+        # The node's own keywords are worded here; what "properties" or "items" apply
+        # to is looked at value by value. A problem's path sorts after its parent's,
+        # so the order is jsonschema's whichever way round they are found.
+        if isinstance(value, dict) and "properties" in node:
+            # additionalProperties needs the names of the properties, not their schemas
+            names = {k: True for k in node["properties"]}
+            word({k: names if k == "properties" else v for k, v in node.items()}, value, path)
+            for key, sub in node["properties"].items():
+                if key in value and not check(sub, value[key]):
+                    locate(sub, value[key], (*path, key))
+        elif isinstance(value, list) and "items" in node:
+            word({k: v for k, v in node.items() if k != "items"}, value, path)
+            item = node["items"]
+            for i, x in enumerate(value):
+                if not check(item, x):
+                    locate(item, x, (*path, i))
+        else:
+            word(node, value, path)
+
+    locate(root, doc, ())
+    found.sort(key=lambda f: f[0])  # stable: problems at one path keep jsonschema's order
+    return [problem for _, problem in found]
 
 
 def _json_path(parts: Any) -> str:
@@ -95,12 +423,7 @@ def parse_json(text: str | bytes, source: str) -> Any:
 
 def read_document(doc: Any, source: str = "the document") -> m.Program:
     """Validate a parsed program document and build the Program; DocumentError lists problems."""
-    problems = [
-        f"{_json_path(err.absolute_path)}: {_schema_message(err)}"
-        for err in sorted(
-            _validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))
-        )
-    ]
+    problems = schema_problems(doc)
     if problems:
         raise DocumentError(f"{source} is not a valid program document:", problems)
     program = _program_from_json(doc["program"])

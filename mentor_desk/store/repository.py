@@ -12,8 +12,9 @@ use case in ``ProgramFile.transaction()`` so that it is whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -620,13 +621,17 @@ class Repository:
             skills,
         )
         self._insert_all("pairs", program.pairs, program_id, ids)
-        for goal_id, dgoal in zip(
-            self._insert_all("development_goals", program.development_goals, program_id, ids),
-            program.development_goals,
-            strict=True,
-        ):
-            for pos, evaluation in enumerate(dgoal.evaluations):
-                self._insert_item(COLLECTIONS["evaluations"], evaluation, goal_id, pos, ids)
+        goal_ids = self._insert_all("development_goals", program.development_goals, program_id, ids)
+        evaluations = COLLECTIONS["evaluations"]
+        self._insert_many(
+            evaluations.table,
+            [evaluations.parent, "position", *_row_plan(evaluations).columns],
+            [
+                [goal_id, pos, *self._row(evaluations, evaluation, ids)]
+                for goal_id, goal in zip(goal_ids, program.development_goals, strict=True)
+                for pos, evaluation in enumerate(goal.evaluations)
+            ],
+        )
         for name in ("measurements", "surveys", "ideas", "journal"):
             self._insert_all(name, getattr(program, name), program_id, ids)
         return program_id
@@ -634,22 +639,26 @@ class Repository:
     def _row_values(
         self, coll: Collection, item: Any, ids: dict[str, dict[str, int]]
     ) -> dict[str, Any]:
-        values = {}
-        for col in coll.columns:
-            value = getattr(item, col.field)
+        return dict(zip(_row_plan(coll).columns, self._row(coll, item, ids), strict=True))
+
+    def _row(self, coll: Collection, item: Any, ids: dict[str, dict[str, int]]) -> list[Any]:
+        """The item's column values in ``coll.columns`` order, references turned into ids."""
+        plan = _row_plan(coll)
+        row = list(plan.values(item))
+        for i, col in plan.converted:
+            value = row[i]
+            if value is None:
+                continue
             if col.kind == REF:
-                if value is not None:
-                    try:
-                        value = ids[col.ref][value]  # type: ignore[index]
-                    except KeyError:
-                        raise NotFoundError(
-                            f"{coll.name}: {col.field} {value!r} is not one of the program's "
-                            f"{col.ref}"
-                        ) from None
+                try:
+                    row[i] = ids[col.ref][value]  # type: ignore[index]
+                except KeyError:
+                    raise NotFoundError(
+                        f"{coll.name}: {col.field} {value!r} is not one of the program's {col.ref}"
+                    ) from None
             else:
-                value = _to_db(col.kind, value)
-            values[col.sql] = value
-        return values
+                row[i] = _to_db(col.kind, value)
+        return row
 
     def _insert_all(
         self, name: str, items: Sequence[Any], program_id: int, ids: dict[str, dict[str, int]]
@@ -658,15 +667,24 @@ class Repository:
         if not items:
             return []
         coll = COLLECTIONS[name]
-        rows = [self._row_values(coll, item, ids) for item in items]
-        columns = ["id", "program_id", "position", *rows[0]]
+        row = self._row
         start = self._next_id(coll.table)
-        self.conn.executemany(
-            f"INSERT INTO {coll.table} ({', '.join(_q(c) for c in columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})",
-            [[start + pos, program_id, pos, *row.values()] for pos, row in enumerate(rows)],
+        self._insert_many(
+            coll.table,
+            ["id", "program_id", "position", *_row_plan(coll).columns],
+            [
+                [start + pos, program_id, pos, *row(coll, item, ids)]
+                for pos, item in enumerate(items)
+            ],
         )
         return list(range(start, start + len(items)))
+
+    def _insert_many(self, table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            rows,
+        )
 
     def _next_id(self, table: str) -> int:
         return self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
@@ -1207,6 +1225,33 @@ class Repository:
         )
         self.touch(program_id)
         return list(range(start, start + len(pairs)))
+
+
+@dataclass(frozen=True, slots=True)
+class _RowPlan:
+    """How to read one collection's row off its dataclass (see ``Repository._row``)."""
+
+    columns: tuple[str, ...]  # the SQL column names, in ``Collection.columns`` order
+    values: Callable[[Any], tuple[Any, ...]]  # the field values, in the same order
+    converted: tuple[tuple[int, Column], ...]  # the columns whose value needs _to_db or an id
+
+
+def _make_row_plan(coll: Collection) -> _RowPlan:
+    fields = [col.field for col in coll.columns]
+    get = operator.attrgetter(*fields)
+    values = get if len(fields) > 1 else (lambda item: (get(item),))
+    return _RowPlan(
+        tuple(col.sql for col in coll.columns),
+        values,
+        tuple((i, col) for i, col in enumerate(coll.columns) if col.kind in (REF, DATE, BOOL)),
+    )
+
+
+_ROW_PLANS = {name: _make_row_plan(coll) for name, coll in COLLECTIONS.items()}
+
+
+def _row_plan(coll: Collection) -> _RowPlan:
+    return _ROW_PLANS[coll.name]
 
 
 def _row_key(row: dict[str, Any]) -> Any:
