@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import numbers
 import re
 from collections import Counter
@@ -406,10 +407,30 @@ def _schema_message(error: Any) -> str:
     return error.message if len(error.message) < 200 else f"{shown}: fails {validator}"
 
 
+class _NotANumber(ValueError):
+    """NaN, Infinity or -Infinity in a document: Python's json reads them, JSON has none."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotANumber(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 reads as infinity
+        raise _NotANumber(text)
+    return value
+
+
 def parse_json(text: str | bytes, source: str) -> Any:
     """Parse JSON text, or raise DocumentError naming the line and column."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except _NotANumber as exc:
+        raise DocumentError(
+            f"{source} is not a program document",
+            [f"not valid JSON: {exc} is not a number JSON allows (write a plain decimal number)"],
+        ) from exc
     except UnicodeDecodeError as exc:
         raise DocumentError(
             f"{source} is not a program document", [f"not UTF-8 text: {exc}"]
@@ -686,4 +707,5 @@ def program_to_document(program: m.Program) -> dict[str, Any]:
 
 def document_text(program: m.Program) -> str:
     """The program document as UTF-8 JSON text, indented, with a final newline."""
-    return json.dumps(program_to_document(program), ensure_ascii=False, indent=2) + "\n"
+    document = program_to_document(program)
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

@@ -305,6 +305,19 @@ def test_not_json_and_wrong_format_refused(tmp_path, db_path, capsys):
     assert code == 2 and "cannot read" in err
 
 
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_numbers_json_does_not_have_are_refused(tmp_path, db_path, capsys, northwind_doc, number):
+    northwind_doc["program"]["business_case"]["costs"][0]["amount"] = 0.5
+    text = json.dumps(northwind_doc).replace('"amount": 0.5', f'"amount": {number}', 1)
+    assert number in text
+    path = tmp_path / "odd.json"
+    path.write_text(text, "utf-8")
+    code, out, err = run(capsys, "--db", str(db_path), "import", str(path))
+    assert (code, out) == (2, "")
+    assert f"{number.lstrip('-')} is not a number JSON allows" in err
+    assert run(capsys, "--db", str(db_path), "list")[1] == ""
+
+
 def test_duplicate_program_name_refused_unless_renamed(tmp_path, db_path, capsys, northwind_doc):
     source = str(write(tmp_path, northwind_doc))
     assert run(capsys, "--db", str(db_path), "import", source)[0] == 0
