@@ -154,7 +154,7 @@ def _open(args: argparse.Namespace, *, readonly: bool = False):  # noqa: ANN202
 
     path = paths.resolve_db_path(args.db)
     try:
-        return services.open_file(path, readonly=readonly)
+        return _warn_backup(services.open_file(path, readonly=readonly))
     except DatabaseReadOnlyError:
         verb = " ".join(filter(None, [args.verb, getattr(args, "action", None)]))
         raise DatabaseReadOnlyError(
@@ -171,9 +171,16 @@ def _open_for_reading(args: argparse.Namespace):  # noqa: ANN202
 
     path = paths.resolve_db_path(args.db)
     try:
-        return services.open_file(path)
+        return _warn_backup(services.open_file(path))
     except (DatabaseInUseError, DatabaseReadOnlyError):
         return services.open_file(path, readonly=True)
+
+
+def _warn_backup(pf):  # noqa: ANN001, ANN202
+    """Say on stderr that the daily backup failed (the command goes on)."""
+    if pf.backup_problem:
+        print(f"warning: {pf.backup_problem}; the command goes on", file=sys.stderr)
+    return pf
 
 
 def _write_output(output: str | None, text: str) -> None:
@@ -328,7 +335,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
 
 def _recovery_hint(argv: list[str], exc: KnownError) -> str | None:
-    """For a damaged program file: its newest backup that passes the integrity check."""
+    """For a damaged program file with backups: the newest that passes the integrity check."""
     from mentor_desk.errors import DatabaseFileError, DatabaseInUseError, DatabaseReadOnlyError
 
     if not isinstance(exc, DatabaseFileError) or isinstance(
@@ -343,6 +350,8 @@ def _recovery_hint(argv: list[str], exc: KnownError) -> str | None:
         return None
     path = paths.resolve_db_path(db)
     if services.damage(path) is None:
+        return None
+    if not services.list_backups(path):
         return None
     good = services.newest_good_backup(path)
     if good is None:
@@ -370,10 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR
     except KnownError as exc:
-        print(f"error: {exc}", file=sys.stderr)
         hint = _recovery_hint(argv, exc)
-        if hint:
-            print(f"  {hint}", file=sys.stderr)
+        print(f"error: {exc}" + (f"; {hint}" if hint else ""), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written", file=sys.stderr)

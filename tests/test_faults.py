@@ -458,9 +458,9 @@ def test_cli_names_the_newest_good_backup_of_a_damaged_file(db_path, northwind_d
     newest = database.list_backups(db_path)[0]
     damage_file(db_path)
     assert main(["--db", str(db_path), "list"]) == 2
-    err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("error: ") and "damaged" in err[0]
-    assert f"newest backup that passes the integrity check is {newest}" in err[1]
+    (err,) = capsys.readouterr().err.splitlines()  # still one line
+    assert err.startswith(f"error: {db_path} is damaged")
+    assert f"its newest backup that passes the integrity check is {newest}" in err
 
 
 def test_the_window_cannot_take_the_lock_of_a_file_a_restore_holds(db_path, northwind_doc):
@@ -468,3 +468,45 @@ def test_the_window_cannot_take_the_lock_of_a_file_a_restore_holds(db_path, nort
     with services.open_file(db_path) as pf, pytest.raises(DatabaseInUseError):
         services.restore_backup(pf.path, backup=database.list_backups(db_path)[0])
     assert programs_in(db_path) == ["One", "Three", "Two"]
+
+
+def test_a_full_disk_when_opening_does_not_stop_the_reading_commands(db_path, northwind_doc):
+    with services.open_file(db_path) as pf:
+        services.import_document(pf, document=northwind_doc, source="n")
+    assert database.list_backups(db_path) == []  # the daily backup is due on the next open
+    size = db_path.stat().st_size
+
+    def small_disk():  # no file may grow past a quarter of the program file
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size // 4, size // 4))
+
+    out = subprocess.run(
+        [sys.executable, "-m", "mentor_desk", "--db", str(db_path), "list"],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "IT Management Mentoring 2027" in out.stdout
+    (warning,) = out.stderr.splitlines()
+    assert warning.startswith("warning: cannot back up programs.db (daily, on opening)")
+    assert database.list_backups(db_path) == []  # no half-written copy passes for one
+    assert not list(database.backup_dir(db_path).glob("*.partial*"))
+    with services.open_file(db_path) as pf:  # space is back: the backup is taken
+        assert pf.backup_problem is None
+    assert "daily" in database.list_backups(db_path)[0].name
+
+
+def test_a_failed_daily_backup_leaves_the_file_open_and_says_why(db_path, northwind_doc):
+    with services.open_file(db_path) as pf:
+        services.import_document(pf, document=northwind_doc, source="n")
+    database.backup_dir(db_path).write_text("a file where the backups folder should be")
+    with services.open_file(db_path) as pf:
+        assert pf.backup_problem.startswith("cannot back up programs.db (daily, on opening)")
+        services.edit_program_field(pf, program_id=1, path="focus", value="still editable")
+        with pytest.raises(DatabaseFileError) as info:  # an import without its backup: refused
+            services.import_document(pf, document=northwind_doc, source="n", rename="Two")
+        assert "cannot back up programs.db (before importing a program)" in str(info.value)
+    assert programs_in(db_path) == ["IT Management Mentoring 2027"]

@@ -540,7 +540,11 @@ class ProgramFile:
         path: the file's path.
         db: the sqlite-utils Database over the connection.
         readonly: True when opened only to read (no lock taken).
+        backup_problem: why the daily backup on opening could not be taken (None: no problem);
+            the file is open all the same, and the window and command line say so.
     """
+
+    backup_problem: str | None = None
 
     def __init__(self, path: Path, db: Database, lock: WriterLock | None, readonly: bool):
         self.path = path
@@ -621,14 +625,16 @@ def open_program_file(path: Path, *, readonly: bool = False) -> ProgramFile:
     try:
         conn = _connect(path, readonly=False)
         db = Database(conn)
-        _prepare(db, path, state)
+        backup_problem = _prepare(db, path, state)
     except DatabaseFileError:
         lock.release()
         raise
     except sqlite3.Error as exc:
         lock.release()
         raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
-    return ProgramFile(path, db, lock, readonly=False)
+    pf = ProgramFile(path, db, lock, readonly=False)
+    pf.backup_problem = backup_problem
+    return pf
 
 
 def _writable(path: Path) -> bool:
@@ -640,8 +646,12 @@ def _writable(path: Path) -> bool:
     return bool(mode & 0o222) and os.access(path, os.W_OK)
 
 
-def _prepare(db: Database, path: Path, state: FileState) -> None:
-    """Set the file up: WAL, identity, and any pending migrations (after a backup)."""
+def _prepare(db: Database, path: Path, state: FileState) -> str | None:
+    """Set the file up: WAL, identity, and any pending migrations (after a backup).
+
+    Returns why the daily backup failed, if it did: a full disk must not keep
+    the user from a file that needs no change to be opened.
+    """
     conn = db.conn
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:
@@ -653,14 +663,18 @@ def _prepare(db: Database, path: Path, state: FileState) -> None:
         newest = list_backups(path)[:1]
         due = not newest or dt.datetime.now() - backup_time(newest[0]) > BACKUP_EVERY
         if due and conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
-            backup(conn, path, "daily")
-        return
+            try:
+                backup(conn, path, "daily")
+            except DatabaseFileError as exc:
+                return str(exc)
+        return None
     if not state.empty:
         backup(conn, path, f"before-migration-v{state.version}")
     try:
         schema.migrations.apply(db)
     except sqlite3.OperationalError as exc:
         raise DatabaseFileError(f"cannot update {path} to this version: {exc}") from exc
+    return None
 
 
 def migrate_to(db: Database, last: str) -> None:
