@@ -593,7 +593,11 @@ def burst_and_kill(db_path: Path, rounds: int, delay: float) -> None:
     )
     try:
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-        committed = [int(proc.stdout.readline()) for _ in range(rounds)]
+        committed = []
+        for _ in range(rounds):
+            line = proc.stdout.readline()
+            assert line, f"the window stopped by itself: {proc.stderr.read()}"
+            committed.append(int(line))
         time.sleep(delay)  # then kill it in the middle of a later edit
         os.kill(proc.pid, signal.SIGKILL)
         rest, err = proc.communicate(timeout=10)
@@ -627,6 +631,19 @@ def burst_and_kill(db_path: Path, rounds: int, delay: float) -> None:
         assert len(program.pairs) == len(mentee_pairs) + 1
         # the file is usable after the crash: the next burst starts from it
         services.edit_program_field(pf, program_id=program.id, path="focus", value="burst 0")
+        if "Alex Moreno" not in people:
+            services.add_item(
+                pf,
+                program_id=program.id,
+                collection="participants",
+                item=m.Participant("Alex Moreno", "mentee", skills=["presenting"]),
+            )
+            services.add_item(
+                pf,
+                program_id=program.id,
+                collection="pairs",
+                item=m.Pair("Jo Park", "Alex Moreno", status="active"),
+            )
 
 
 def test_killed_during_a_burst_of_window_edits_keeps_each_edit_whole(db_path):

@@ -9,9 +9,16 @@ with a message while it is shown; the bar only explains.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
 
-from mentor_desk.ui.display import plain_label
+from mentor_desk.ui.display import plain_label, plain_tooltip
 
 
 def readonly_text(file_name: str, reason: str) -> str:
@@ -47,7 +54,11 @@ class ReadOnlyBar(QToolBar):
             style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size)
         )
         row.addWidget(icon)
-        self.label = plain_label("", box, wrap=True)
+        # one line (a wrapped label makes a toolbar far too tall); cut short in a narrow
+        # window, where the tooltip holds the whole text
+        self.label = plain_label("", box)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(120)
         self.label.setAccessibleName("Read-only notice")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.label, 1)
@@ -58,4 +69,7 @@ class ReadOnlyBar(QToolBar):
         self.addWidget(box)
 
     def set_reason(self, file_name: str, reason: str) -> None:
-        self.label.setText(readonly_text(file_name, reason))
+        text = readonly_text(file_name, reason)
+        self.label.setText(text)
+        self.label.setToolTip(plain_tooltip(text))
+        self.label.setAccessibleDescription(text)
