@@ -666,3 +666,26 @@ def test_a_failed_daily_backup_is_shown_and_the_window_works(db_path, northwind_
     assert message.startswith("Warning: cannot back up programs.db (daily, on opening)")
     assert not window.pf.readonly
     assert window.session.edit_field("focus", "still editable")
+
+
+def test_open_database_on_a_read_only_file_and_back(db_path, tmp_path, shown, monkeypatch):
+    with services.open_file(db_path) as pf:
+        services.load_demo(pf)
+    other = tmp_path / "archive.db"
+    with services.open_file(other) as pf:
+        services.add_program(
+            pf, program=m.Program("Archived", "Fabrikam", "large", manager=m.Person("Ann"))
+        )
+    other.chmod(0o444)
+    try:
+        window = shown(app.create_window(db_path))
+        monkeypatch.setattr(dialogs, "open_file_name", lambda *a, **k: str(other))
+        window.open_action.trigger()  # no question: it opens read-only
+        assert window.pf.readonly and window.session.program.name == "Archived"
+        assert "archive.db cannot be changed" in window.readonly_bar.label.text()
+        monkeypatch.setattr(dialogs, "open_file_name", lambda *a, **k: str(db_path))
+        window.open_action.trigger()
+        assert not window.pf.readonly and window.readonly_bar.isHidden()
+        assert window.session.edit_field("focus", "writable again")
+    finally:
+        other.chmod(0o644)
