@@ -1,10 +1,13 @@
 """Start-up wiring for the window: the QApplication, the program file, the main window.
 
 ``create_window(db_path)`` is the public factory tests use; ``run_gui`` is
-what ``mentor-desk`` without a verb runs: it resolves the file, shows a
-file that cannot be opened (damaged, not ours, newer, in use) as a message
-with the path and offers to open another or quit, and turns any unexpected
-exception into a crash dialog with the details instead of a silent exit.
+what ``mentor-desk`` without a verb runs: it resolves the file and opens it
+through ``ui/opening.py`` (a read-only file opens read-only with a notice; a
+damaged one can be moved aside and its newest good backup restored, with the
+user's consent; a file in use can be opened read-only; otherwise a message
+with the path and the offer to open another or quit), and turns any
+unexpected exception into a crash dialog with the details instead of a
+silent exit. ``open_start_window`` is that start-up without the event loop.
 ReportLab, QtCharts, scipy and jsonschema are imported only when a feature
 needs them.
 """
@@ -91,34 +94,43 @@ def run_gui(db_arg: str | None) -> int:
     """Show the window on the file ``--db`` / ``$MENTOR_DESK_DB`` / the default names."""
     app = ensure_app()
     _install_crash_handler()
+    window = open_start_window(db_arg)
+    if window is None:
+        return 2
+    window.show()
+    return app.exec()
+
+
+def open_start_window(db_arg: str | None) -> MainWindow | None:
+    """The start-up window (not shown), or None when the user chose to quit.
+
+    A file that cannot be opened is explained (``ui/opening.py``): a read-only
+    one opens read-only with a notice, a damaged one can be moved aside and
+    its newest good backup restored, else the user opens another file or quits.
+    """
+    ensure_app()
     import_store_lean()
-    from mentor_desk import services
-    from mentor_desk.errors import KnownError
     from mentor_desk.paths import resolve_db_path
+    from mentor_desk.store.database import ProgramFile
     from mentor_desk.ui import dialogs
     from mentor_desk.ui.main_window import MainWindow
+    from mentor_desk.ui.opening import open_for_window
 
     path = resolve_db_path(db_arg)
     while True:
-        try:
-            pf = services.open_file(path)
+        outcome = open_for_window(None, path, ["Open another file…", "Quit"])
+        if isinstance(outcome, ProgramFile):
             break
-        except KnownError as exc:
-            choice = dialogs.ask_choice(
-                None,
-                f"Mentor Desk cannot open the file\n{path}\n\n{exc}\n\n"
-                "The file was left as it was. Open another file, or quit?",
-                ["Open another file…", "Quit"],
-                "Cannot open the program file",
-            )
-            if choice != 0:
-                return 2
-            name = dialogs.open_file_name(
-                None, "Open a Mentor Desk file", "Mentor Desk files (*.db *.sqlite);;All files (*)"
-            )
-            if not name:
-                return 2
-            path = Path(name)
-    window = MainWindow(pf)
-    window.show()
-    return app.exec()
+        if outcome != 0:
+            return None
+        name = dialogs.open_file_name(
+            None, "Open a Mentor Desk file", "Mentor Desk files (*.db *.sqlite);;All files (*)"
+        )
+        if not name:
+            return None
+        path = Path(name)
+    try:
+        return MainWindow(outcome)
+    except BaseException:
+        outcome.close()
+        raise

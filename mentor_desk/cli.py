@@ -148,9 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace, *, readonly: bool = False):  # noqa: ANN202
+    """Open to write (a verb that changes the file): a read-only file is refused, saying so."""
     from mentor_desk import services
+    from mentor_desk.errors import DatabaseReadOnlyError
 
-    return services.open_file(paths.resolve_db_path(args.db), readonly=readonly)
+    path = paths.resolve_db_path(args.db)
+    try:
+        return _warn_backup(services.open_file(path, readonly=readonly))
+    except DatabaseReadOnlyError:
+        verb = " ".join(filter(None, [args.verb, getattr(args, "action", None)]))
+        raise DatabaseReadOnlyError(
+            f"{path} is read-only, so `{verb}` cannot change it; nothing was changed "
+            "(the reading commands list, dump, check, pitch, stakeholders, report, "
+            "participants export, calendar and match without --apply still work)"
+        ) from None
 
 
 def _open_for_reading(args: argparse.Namespace):  # noqa: ANN202
@@ -160,9 +171,16 @@ def _open_for_reading(args: argparse.Namespace):  # noqa: ANN202
 
     path = paths.resolve_db_path(args.db)
     try:
-        return services.open_file(path)
+        return _warn_backup(services.open_file(path))
     except (DatabaseInUseError, DatabaseReadOnlyError):
         return services.open_file(path, readonly=True)
+
+
+def _warn_backup(pf):  # noqa: ANN001, ANN202
+    """Say on stderr that the daily backup failed (the command goes on)."""
+    if pf.backup_problem:
+        print(f"warning: {pf.backup_problem}; the command goes on", file=sys.stderr)
+    return pf
 
 
 def _write_output(output: str | None, text: str) -> None:
@@ -306,12 +324,43 @@ def _cmd_match(args: argparse.Namespace) -> int:
         if args.apply:
             services.accept_proposals(pf, program_id=program.id, proposals=result.proposals)
     for p in result.proposals:
-        print(f"{_one_line(p.mentor)}\t{_one_line(p.mentee)}\t{p.score}\t{_one_line(p.reason_text)}")
+        print(
+            f"{_one_line(p.mentor)}\t{_one_line(p.mentee)}\t{p.score}\t{_one_line(p.reason_text)}"
+        )
     for u in result.unmatched:
         print(f"# unmatched\t{_one_line(u.mentee)}\t{_one_line(u.reason)}")
     if args.apply:
         print(f"# stored {len(result.proposals)} pair(s) with status proposed")
     return EXIT_OK
+
+
+def _recovery_hint(argv: list[str], exc: KnownError) -> str | None:
+    """For a damaged program file with backups: the newest that passes the integrity check."""
+    from mentor_desk.errors import DatabaseFileError, DatabaseInUseError, DatabaseReadOnlyError
+
+    if not isinstance(exc, DatabaseFileError) or isinstance(
+        exc, (DatabaseInUseError, DatabaseReadOnlyError)
+    ):
+        return None
+    from mentor_desk import services
+
+    try:
+        db = build_parser().parse_known_args(argv)[0].db
+    except KnownError:
+        return None
+    path = paths.resolve_db_path(db)
+    if services.damage(path) is None:
+        return None
+    if not services.list_backups(path):
+        return None
+    good = services.newest_good_backup(path)
+    if good is None:
+        return "no backup of it passes the integrity check"
+    return (
+        f"its newest backup that passes the integrity check is {good.path} "
+        f"({good.taken:%Y-%m-%d %H:%M}, {good.why}); open the file in the window "
+        "(mentor-desk without a command) to move the damaged file aside and restore it"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -330,7 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR
     except KnownError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        hint = _recovery_hint(argv, exc)
+        print(f"error: {exc}" + (f"; {hint}" if hint else ""), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from typing import Any
 
 from mentor_desk import interchange
 from mentor_desk.domain import model as m
-from mentor_desk.errors import ConflictError, DocumentError, KnownError
-from mentor_desk.store.database import ProgramFile, open_program_file
+from mentor_desk.errors import ConflictError, DiskFullError, DocumentError, KnownError
+from mentor_desk.store import database
+from mentor_desk.store.database import BackupInfo, ProgramFile, open_program_file
 from mentor_desk.store.repository import COLLECTIONS, PROGRAM_FIELDS, Repository, Snapshot
 
 DEMO_RESOURCE = "northwind.json"
@@ -333,20 +335,77 @@ def _required(collection: str, field: str) -> bool:
     return field in owner.get("required", ())
 
 
+# ----- backups and recovery ---------------------------------------------------
+
+
+def list_backups(path: Path) -> list[BackupInfo]:
+    """The automatic backups of a program file, newest first, each read and checked."""
+    return [database.describe_backup(p) for p in database.list_backups(Path(path))]
+
+
+def newest_good_backup(path: Path) -> BackupInfo | None:
+    """The newest backup of a program file that passes integrity_check, or None."""
+    return database.newest_good_backup(Path(path))
+
+
+def restore_backup(path: Path, *, backup: Path) -> Path | None:
+    """Put a backup in place of the (closed) program file, having backed the file up first.
+
+    Returns the backup of the state replaced (None when the file held no
+    programs). Refused, with nothing changed, when the backup fails its
+    integrity check, the file is read-only, in use, damaged, or the backup of
+    the current state cannot be taken (a full disk, say).
+    """
+    return database.restore_backup(Path(path), Path(backup))
+
+
+def damage(path: Path) -> str | None:
+    """What is wrong with a damaged program file; None when it is not damaged."""
+    return database.damage(Path(path))
+
+
+def recover_damaged(path: Path, *, backup: Path) -> Path:
+    """Move a damaged program file aside and restore a backup in its place.
+
+    Returns where the damaged file now is (kept for whoever may repair it).
+    If the backup cannot be restored, the damaged file is put back where it
+    was and the error is raised.
+    """
+    path = Path(path)
+    aside = database.move_aside(path)
+    try:
+        database.restore_backup(path, Path(backup))
+    except KnownError:
+        if not path.exists():
+            with contextlib.suppress(OSError):
+                os.replace(aside, path)
+                for suffix in ("-wal", "-shm"):
+                    side = aside.with_name(aside.name + suffix)
+                    if side.exists():
+                        os.replace(side, path.with_name(path.name + suffix))
+        raise
+    return aside
+
+
+def readonly_reason(path: Path) -> str:
+    """Why the program file can only be read right now (for the window's notice)."""
+    return database.readonly_reason(Path(path))
+
+
 # ----- writing files ----------------------------------------------------------
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    A full disk or a read-only folder leaves any earlier file as it was.
+    A full disk (``DiskFullError``) or a read-only folder leaves any earlier file as it was.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise KnownError(f"cannot write {path}: {exc.strerror}") from exc
+        raise _write_error(path, exc) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -357,9 +416,19 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise KnownError(
-            f"cannot write {path}: {exc.strerror}; any earlier file is unchanged"
-        ) from exc
+        raise _write_error(path, exc) from exc
+
+
+DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _write_error(path: Path, exc: OSError) -> KnownError:
+    if exc.errno in DISK_FULL_ERRNOS:
+        return DiskFullError(
+            f"the disk is full: {path} was not written ({exc.strerror}); any earlier file "
+            "is unchanged. Free some space and try again"
+        )
+    return KnownError(f"cannot write {path}: {exc.strerror}; any earlier file is unchanged")
 
 
 # ----- participants: CSV import and export, matching, calendar ---------------
@@ -444,6 +513,7 @@ def import_participants_csv(
             [str(e) for e in parsed.errors],
         )
     write = stage(500, IMPORT_STEPS)
+    pf.backup("before-csv-import")
 
     def written(done: int, total: int) -> None:
         if cancelled is not None and cancelled():
@@ -471,9 +541,7 @@ def export_participants_csv(pf: ProgramFile, *, program_id: int, path: Path) -> 
     return len(program.participants)
 
 
-def propose_pairs(
-    pf: ProgramFile, *, program_id: int, today: dt.date, excluded: Any = ()
-) -> Any:
+def propose_pairs(pf: ProgramFile, *, program_id: int, today: dt.date, excluded: Any = ()) -> Any:
     """Proposals for the unpaired mentees (``domain.matching.MatchResult``); writes nothing.
 
     ``excluded``: (mentor, mentee) name pairs the user rejected, never proposed again.
@@ -580,9 +648,7 @@ def build_document(
     if prepared_for is not None and kind != "pitch":
         raise KnownError("only the pitch packet is prepared for a stakeholder")
     buffer = io.BytesIO()
-    common: dict[str, Any] = dict(
-        paper=paper, today=today, progress=progress, cancelled=cancelled
-    )
+    common: dict[str, Any] = dict(paper=paper, today=today, progress=progress, cancelled=cancelled)
     if kind == "pitch":
         from mentor_desk.reports import pitch
 

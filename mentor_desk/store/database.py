@@ -177,45 +177,107 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + BACKUP_DIR_SUFFIX)
 
 
-def backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> Path:
+# Why a backup was taken (the end of its file name), as the window says it.
+REASON_TEXTS = {
+    "daily": "daily, on opening",
+    "before-import": "before importing a program",
+    "before-csv-import": "before importing participants (CSV)",
+    "before-restore": "before restoring another backup",
+}
+
+
+def reason_text(reason: str) -> str:
+    """ "before-migration-v1" -> "before updating the file from version 1"."""
+    if reason.startswith("before-migration-v"):
+        return f"before updating the file from version {reason.rsplit('-v', 1)[1]}"
+    return REASON_TEXTS.get(reason, reason.replace("-", " "))
+
+
+def backup(
+    conn: sqlite3.Connection, db_path: Path, reason: str, *, protect: tuple[Path, ...] = ()
+) -> Path:
     """Copy the open database with the SQLite backup API, then thin the old copies.
 
-    The copy is written to a temporary name and renamed when whole, so a
-    backup cut short by a full disk or a crash never looks like a good one.
+    The copy is written to a temporary name, checked with ``integrity_check``
+    and renamed when whole, so a backup cut short by a full disk or a crash
+    never looks like a good one. A copy is one self-contained file (rollback
+    journal, not WAL): it can be copied elsewhere and read without side files.
+    ``protect`` names backups the thinning must keep (the one being restored).
     """
     folder = backup_dir(db_path)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db_path.stem}-{stamp}-{reason}.db"
     partial = target.with_suffix(".partial")
+    why = reason_text(reason)
     try:
         folder.mkdir(exist_ok=True)
-        dest = sqlite3.connect(partial)
+        for stale in folder.glob(f"{db_path.stem}-*.partial*"):  # left by a killed backup
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        dest = sqlite3.connect(partial, isolation_level=None)
         try:
             conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+            problem = _integrity_problem(dest)
         finally:
             dest.close()
+        if problem is not None:
+            raise DatabaseFileError(
+                f"cannot back up {db_path.name} ({why}): the copy fails the integrity check "
+                f"({problem}); {db_path.name} may be damaged"
+            )
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise DatabaseFileError(f"cannot back up {db_path.name} before {reason}: {exc}") from exc
-    keep = set(backups_to_keep(list_backups(db_path), dt.datetime.now()))
-    for old in list_backups(db_path):
-        if old not in keep:
-            with contextlib.suppress(OSError):
-                old.unlink()
+        raise DatabaseFileError(f"cannot back up {db_path.name} ({why}): {exc}") from exc
+    finally:
+        _remove_with_side_files(partial)
+    thin_backups(db_path, protect=protect)
     return target
+
+
+def thin_backups(db_path: Path, *, protect: tuple[Path, ...] = ()) -> list[Path]:
+    """Delete the backups ``backups_to_keep`` does not keep; returns those deleted."""
+    backups = list_backups(db_path)
+    keep = {p.name for p in backups_to_keep(backups, dt.datetime.now())}
+    keep.update(p.name for p in protect)
+    gone = [p for p in backups if p.name not in keep]
+    for old in gone:
+        _remove_with_side_files(old)
+    return gone
+
+
+def _remove_with_side_files(path: Path) -> None:
+    for name in (path.name, path.name + "-wal", path.name + "-shm", path.name + "-journal"):
+        with contextlib.suppress(OSError):
+            path.with_name(name).unlink()
+
+
+def _integrity_problem(conn: sqlite3.Connection) -> str | None:
+    """None when ``PRAGMA integrity_check`` says ok, else its first complaint."""
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    return None if rows == [("ok",)] else str(rows[0][0])
 
 
 def backup_time(path: Path) -> dt.datetime:
     """When a backup was taken, from its name (``<stem>-YYYYmmdd-HHMMSS-ffffff-<why>.db``)."""
-    parts = path.name[: -len(".db")].split("-")
+    when, _reason = _parse_backup_name(path)
+    return when if when is not None else dt.datetime.fromtimestamp(path.stat().st_mtime)
+
+
+def backup_reason(path: Path) -> str:
+    """Why a backup was taken, from its name: "daily", "before-import", ..."""
+    return _parse_backup_name(path)[1]
+
+
+def _parse_backup_name(path: Path) -> tuple[dt.datetime | None, str]:
+    parts = path.name.removesuffix(".db").split("-")
     for i in range(len(parts) - 2):
         try:
-            return dt.datetime.strptime("-".join(parts[i : i + 3]), "%Y%m%d-%H%M%S-%f")
+            when = dt.datetime.strptime("-".join(parts[i : i + 3]), "%Y%m%d-%H%M%S-%f")
         except ValueError:
             continue
-    return dt.datetime.fromtimestamp(path.stat().st_mtime)
+        return when, "-".join(parts[i + 3 :])
+    return None, ""
 
 
 def backups_to_keep(backups: list[Path], now: dt.datetime) -> list[Path]:
@@ -250,6 +312,109 @@ def list_backups(db_path: Path) -> list[Path]:
     return sorted(folder.glob(f"{db_path.stem}-*.db"), key=backup_time, reverse=True)
 
 
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup as the Restore command shows it.
+
+    Attributes:
+        path: the backup file.
+        taken: when it was taken (local time).
+        reason: why, as in its name ("daily", "before-import", ...); ``why`` says it in words.
+        programs: the names of the programs it holds.
+        problem: None when it passes ``PRAGMA integrity_check`` and is ours, else what is wrong.
+    """
+
+    path: Path
+    taken: dt.datetime
+    reason: str
+    programs: tuple[str, ...]
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def why(self) -> str:
+        return reason_text(self.reason)
+
+
+def describe_backup(path: Path) -> BackupInfo:
+    """Read a backup without changing it: passes integrity_check? which programs?"""
+    path = Path(path)
+    programs: tuple[str, ...] = ()
+    problem: str | None = None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        conn, problem = None, f"cannot be read ({exc})"
+    if conn is not None:
+        try:
+            problem = _integrity_problem(conn)
+            if problem is not None:
+                problem = f"damaged ({problem})"
+            elif conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                problem = "not a Mentor Desk file"
+            elif conn.execute("PRAGMA user_version").fetchone()[0] > schema.SCHEMA_VERSION:
+                problem = "written by a newer Mentor Desk"
+            else:
+                rows = conn.execute("SELECT name FROM programs ORDER BY name COLLATE NOCASE")
+                programs = tuple(row[0] for row in rows)
+        except sqlite3.Error as exc:
+            problem = f"damaged or not a Mentor Desk file ({exc})"
+        finally:
+            conn.close()
+    return BackupInfo(path, backup_time(path), backup_reason(path), programs, problem)
+
+
+def newest_good_backup(db_path: Path) -> BackupInfo | None:
+    """The newest backup of a program file that passes integrity_check, or None."""
+    for path in list_backups(db_path):
+        info = describe_backup(path)
+        if info.ok:
+            return info
+    return None
+
+
+def damage(path: Path) -> str | None:
+    """What is wrong with a program file that is damaged, or None when it is not damaged.
+
+    Missing, empty, another application's and newer files are not damaged (they
+    are refused for what they are); an SQLite file that fails integrity_check
+    or cannot be read as one is, and so is a file that no longer looks like
+    SQLite at all when it has backups (it was a Mentor Desk file).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    if not header:
+        return None
+    if not header.startswith(SQLITE_HEADER):
+        return "it is no longer an SQLite database" if list_backups(path) else None
+    if len(header) < 100:
+        return "the file is truncated"
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id not in (0, APPLICATION_ID):
+            return None
+        if conn.execute("PRAGMA user_version").fetchone()[0] > schema.SCHEMA_VERSION:
+            return None
+        return _integrity_problem(conn)
+    except sqlite3.OperationalError:  # locked, cannot open: a condition, not damage
+        return None
+    except sqlite3.DatabaseError as exc:  # malformed, not a database
+        return str(exc)
+    finally:
+        conn.close()
+
+
 def move_aside(path: Path) -> Path:
     """Rename a damaged program file (and its WAL files) out of the way; returns the new name."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -265,49 +430,97 @@ def move_aside(path: Path) -> Path:
     return target
 
 
-def restore_backup(path: Path, backup_path: Path) -> None:
+def restore_backup(path: Path, backup_path: Path) -> Path | None:
     """Put a backup in place of the program file (which must be closed).
 
-    The backup is checked first; the current file, if it can still be read,
-    is itself backed up; the copy is written beside the file and renamed over
-    it, so an interrupted restore leaves the current file as it was.
+    The backup must pass integrity_check. The current file, when it holds
+    programs, is itself backed up first (returned; None when there was
+    nothing to keep): if that backup cannot be taken, nothing is restored. A
+    damaged or foreign file is never overwritten (move it aside first). The
+    copy is written beside the file and renamed over it, so an interrupted
+    restore leaves the current file as it was.
     """
-    state = inspect_file(backup_path)
-    if state.empty:
-        raise DatabaseFileError(f"{backup_path.name} holds no programs")
+    path, backup_path = Path(path), Path(backup_path)
+    info = describe_backup(backup_path)
+    if not info.ok:
+        raise DatabaseFileError(f"{backup_path.name} cannot be restored: it is {info.problem}")
+    if path.exists() and not _writable(path):
+        raise DatabaseReadOnlyError(f"{path} is read-only; nothing was restored")
+    try:
+        state = inspect_file(path)
+    except DatabaseFileError as exc:
+        raise DatabaseFileError(
+            f"{exc}; it was not overwritten (move it aside before restoring a backup)"
+        ) from exc
     lock = WriterLock(path)
     lock.acquire()
+    partial = path.with_name(f".{path.name}.restoring")
+    kept: Path | None = None
     try:
-        if path.exists():
-            with contextlib.suppress(DatabaseFileError):
-                inspect_file(path)
-                current = sqlite3.connect(path)
-                try:
-                    backup(current, path, "before-restore")
-                finally:
-                    current.close()
-        partial = path.with_name(f".{path.name}.restoring")
-        source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True)
+        _remove_with_side_files(partial)  # left by an interrupted restore
+        source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
-            dest = sqlite3.connect(partial)
+            dest = sqlite3.connect(partial, isolation_level=None)
             try:
                 source.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dest.close()
         finally:
             source.close()
+        if not state.empty:
+            current = sqlite3.connect(path, isolation_level=None)
+            try:
+                if current.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
+                    kept = backup(current, path, "before-restore", protect=(backup_path,))
+            finally:
+                current.close()
         for suffix in ("-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 path.with_name(path.name + suffix).unlink()
         os.replace(partial, path)
+        _sync_folder(path.parent)
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            partial.unlink()
         raise DatabaseFileError(
-            f"cannot restore {path.name} from {backup_path.name}: {exc}"
+            f"cannot restore {path.name} from {backup_path.name}: {exc}; "
+            f"{path.name} was left as it was"
         ) from exc
+    except DatabaseFileError as exc:
+        raise DatabaseFileError(f"{exc}; nothing was restored") from exc
     finally:
+        _remove_with_side_files(partial)
         lock.release()
+    return kept
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort; not on Windows)."""
+    if os.name == "nt":  # pragma: no cover
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def readonly_reason(path: Path) -> str:
+    """Why a program file can only be read right now, in words for the read-only notice."""
+    path = Path(path)
+    if not _writable(path):
+        return "the file is marked read-only"
+    try:
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return "its folder cannot be written"
+    try:
+        if not _try_lock(fd):
+            return f"another Mentor Desk has it open for writing ({_read_owner(fd)})"
+        _unlock(fd)
+    finally:
+        os.close(fd)
+    return "it was opened read-only"
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
@@ -327,7 +540,11 @@ class ProgramFile:
         path: the file's path.
         db: the sqlite-utils Database over the connection.
         readonly: True when opened only to read (no lock taken).
+        backup_problem: why the daily backup on opening could not be taken (None: no problem);
+            the file is open all the same, and the window and command line say so.
     """
+
+    backup_problem: str | None = None
 
     def __init__(self, path: Path, db: Database, lock: WriterLock | None, readonly: bool):
         self.path = path
@@ -353,8 +570,8 @@ class ProgramFile:
         self.close()
 
     def backup(self, reason: str) -> Path | None:
-        """Take a backup now (a file with no programs yet needs none)."""
-        if not self.db.conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
+        """Take a backup now (a file with no programs yet, or open read-only, needs none)."""
+        if self.readonly or not self.db.conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
             return None
         return backup(self.db.conn, self.path, reason)
 
@@ -408,14 +625,16 @@ def open_program_file(path: Path, *, readonly: bool = False) -> ProgramFile:
     try:
         conn = _connect(path, readonly=False)
         db = Database(conn)
-        _prepare(db, path, state)
+        backup_problem = _prepare(db, path, state)
     except DatabaseFileError:
         lock.release()
         raise
     except sqlite3.Error as exc:
         lock.release()
         raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
-    return ProgramFile(path, db, lock, readonly=False)
+    pf = ProgramFile(path, db, lock, readonly=False)
+    pf.backup_problem = backup_problem
+    return pf
 
 
 def _writable(path: Path) -> bool:
@@ -427,8 +646,12 @@ def _writable(path: Path) -> bool:
     return bool(mode & 0o222) and os.access(path, os.W_OK)
 
 
-def _prepare(db: Database, path: Path, state: FileState) -> None:
-    """Set the file up: WAL, identity, and any pending migrations (after a backup)."""
+def _prepare(db: Database, path: Path, state: FileState) -> str | None:
+    """Set the file up: WAL, identity, and any pending migrations (after a backup).
+
+    Returns why the daily backup failed, if it did: a full disk must not keep
+    the user from a file that needs no change to be opened.
+    """
     conn = db.conn
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:
@@ -440,14 +663,18 @@ def _prepare(db: Database, path: Path, state: FileState) -> None:
         newest = list_backups(path)[:1]
         due = not newest or dt.datetime.now() - backup_time(newest[0]) > BACKUP_EVERY
         if due and conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
-            backup(conn, path, "daily")
-        return
+            try:
+                backup(conn, path, "daily")
+            except DatabaseFileError as exc:
+                return str(exc)
+        return None
     if not state.empty:
         backup(conn, path, f"before-migration-v{state.version}")
     try:
         schema.migrations.apply(db)
     except sqlite3.OperationalError as exc:
         raise DatabaseFileError(f"cannot update {path} to this version: {exc}") from exc
+    return None
 
 
 def migrate_to(db: Database, last: str) -> None:

@@ -16,9 +16,13 @@ Functions:
     save_file_name(parent, caption, filter, directory="") -> str | None
     show_crash(parent, details) -> None
     exec_dialog(dialog) -> int   (any QDialog or QWizard the window runs: tests drive it)
+    choose_backup(parent, path, backups) -> BackupInfo | None   (File > Restore from backup)
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,6 +37,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from mentor_desk.store.database import BackupInfo
 
 APP_TITLE = "Mentor Desk"
 
@@ -138,6 +145,21 @@ def save_file_name(
 def exec_dialog(dialog: QDialog) -> int:
     """Run a dialog (the New-program wizard, the CSV import...) modally; its result code."""
     return dialog.exec()
+
+
+def choose_backup(
+    parent: QWidget | None, path: Path, backups: list[BackupInfo]
+) -> BackupInfo | None:
+    """The backup of ``path`` to restore, chosen from ``backups`` (newest first), or None."""
+    from mentor_desk.ui.backups_dialog import BackupsDialog
+
+    dialog = BackupsDialog(path, backups, parent)
+    try:
+        if exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen()
+    finally:
+        dialog.deleteLater()
 
 
 def show_crash(parent: QWidget | None, details: str) -> None:

@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
         self.session.programsChanged.connect(self._update_welcome)
         self.session.programsChanged.connect(self._update_title)
         self._on_program_changed()
+        self._update_file_notice()
 
     def _make_welcome(self) -> QWidget:
         welcome = QWidget(self.outer)
@@ -316,6 +317,7 @@ class MainWindow(QMainWindow):
         self.open_action = action(
             "&Open database…", self.open_database, QKeySequence.StandardKey.Open
         )
+        self.restore_action = action("Restore from &backup…", self.restore_from_backup)
         self.import_action = action("&Import program (JSON)…", self.import_program)
         self.export_action = action("&Export program (JSON)…", self.export_program)
         self.pitch_action = action("Export &pitch packet…", lambda: self.export_pdf("pitch"))
@@ -355,7 +357,7 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for act in (self.new_action, self.open_action):
+        for act in (self.new_action, self.open_action, self.restore_action):
             file_menu.addAction(act)
         file_menu.addSeparator()
         for act in (self.import_action, self.export_action):
@@ -465,6 +467,7 @@ class MainWindow(QMainWindow):
             step is not None
             and self.session.program_id is not None
             and getattr(self, "_remember", True)
+            and not self.pf.readonly
         ):
             try:
                 services.set_current_step(self.pf, program_id=self.session.program_id, step=step)
@@ -499,6 +502,8 @@ class MainWindow(QMainWindow):
     def new_program(self) -> int | None:
         from mentor_desk.ui.new_program_wizard import NewProgramWizard
 
+        if self._refuse_if_readonly("create a program"):
+            return None
         self.session.flush()
         wizard = NewProgramWizard(self.pf, self)
         try:
@@ -514,6 +519,8 @@ class MainWindow(QMainWindow):
         return program_id
 
     def load_demo(self) -> int | None:
+        if self._refuse_if_readonly("load the example program"):
+            return None
         program_id = self.session.load_demo()
         if program_id is not None:
             self.statusBar().showMessage("Loaded the example program.", 5000)
@@ -528,24 +535,151 @@ class MainWindow(QMainWindow):
         return self.switch_file(Path(name))
 
     def switch_file(self, path: Path) -> bool:
-        """Open another program file in this window; the current one stays open if it fails."""
+        """Open another program file in this window; the current one stays open if it fails.
+
+        A read-only file opens read-only (with the notice); for a file in use or
+        damaged the user is asked (``ui/opening.py``).
+        """
+        from mentor_desk.ui.opening import open_for_window
+
         if Path(path).resolve() == Path(self.pf.path).resolve():
             return True
-        try:
-            pf = services.open_file(Path(path))
-        except KnownError as exc:
-            dialogs.show_error(self, f"Cannot open {path}:\n{exc}")
+        self.session.flush()
+        pf = open_for_window(self, Path(path))
+        if not isinstance(pf, ProgramFile):
             return False
+        self._swap_file(pf)
+        return True
+
+    def _swap_file(self, pf: ProgramFile, program_id: int | None = None) -> None:
+        """Show ``pf`` in this window instead of the current file (which is closed)."""
         self.session.flush()
         old, old_session = self.pf, self.session
         old_session.undo_stack.blockSignals(True)
         self._set_file(pf)
         old_session.deleteLater()
         old.close()
-        self._open_initial(None)
+        self._open_initial(program_id)
+
+    # ----- read-only files and backups --------------------------------------------
+
+    def _update_file_notice(self) -> None:
+        """Show the read-only notice (and why) when the file is open read-only, else hide it;
+        say so in the status bar when the daily backup could not be taken."""
+        if self.pf.backup_problem:
+            self.statusBar().showMessage(
+                f"Warning: {self.pf.backup_problem}. The file is open; the backup is tried "
+                "again the next time it is opened."
+            )
+        bar = getattr(self, "readonly_bar", None)
+        if not self.pf.readonly:
+            if bar is not None:
+                bar.hide()
+            return
+        if bar is None:
+            from mentor_desk.ui.readonly_bar import ReadOnlyBar
+
+            bar = self.readonly_bar = ReadOnlyBar(self)
+            bar.retryRequested.connect(self.reopen_for_editing)
+            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.readonly_reason = services.readonly_reason(Path(self.pf.path))
+        bar.set_reason(Path(self.pf.path).name, self.readonly_reason)
+        bar.show()
+
+    def _refuse_if_readonly(self, what: str) -> bool:
+        """True (after telling the user) when the file is open read-only."""
+        if not self.pf.readonly:
+            return False
+        reason = getattr(self, "readonly_reason", "it was opened read-only")
+        dialogs.show_error(
+            self,
+            f"{Path(self.pf.path).name} is open read-only ({reason}), so Mentor Desk cannot "
+            f"{what}. Nothing was changed.",
+        )
+        return True
+
+    def reopen_for_editing(self) -> bool:
+        """Open the read-only file again for writing (once it is writable or free)."""
+        if not self.pf.readonly:
+            return True
+        path = Path(self.pf.path)
+        try:
+            pf = services.open_file(path)
+        except KnownError as exc:
+            dialogs.show_error(self, f"{path} still cannot be opened for editing: {exc}")
+            self._update_file_notice()
+            return False
+        self._swap_file(pf, self.session.program_id)
+        self.statusBar().showMessage(f"{path.name} is open for editing.", 5000)
+        return True
+
+    def restore_from_backup(self) -> bool:
+        """File > Restore from backup…: choose a backup, confirm, restore it, reopen the file.
+
+        The state replaced is backed up first; a refused restore (the backup of
+        the current state cannot be taken, the file is read-only...) changes
+        nothing and says why.
+        """
+        from mentor_desk.ui.backups_dialog import programs_text, taken_text
+
+        title = "Restore from backup"
+        if self._refuse_if_readonly("restore a backup over it"):
+            return False
+        self.session.flush()
+        path = Path(self.pf.path)
+        backups = services.list_backups(path)
+        if not backups:
+            dialogs.show_info(
+                self,
+                f"There are no backups of {path} yet.\n\nMentor Desk takes one when it "
+                "opens a file that holds programs (once a day), before imports and updates "
+                "of the file, and before a restore.",
+                title,
+            )
+            return False
+        chosen = dialogs.choose_backup(self, path, backups)
+        if chosen is None:
+            return False
+        if not dialogs.ask_yes_no(
+            self,
+            f"Put the backup taken {taken_text(chosen.taken)} ({chosen.why}) in place of "
+            f"{path.name}?\n\nIt holds: {programs_text(chosen)}.\n\nChanges made since then "
+            "are replaced. The programs as they are now are backed up first, so you can come "
+            "back to them with Restore from backup. Undo starts afresh.",
+            title,
+            yes_text="Restore",
+        ):
+            return False
+        shown = self.session.program.name if self.session.program is not None else None
+        self.pf.close()  # the restore needs the file closed; the window reopens it below
+        error = kept = None
+        try:
+            kept = services.restore_backup(path, backup=chosen.path)
+        except KnownError as exc:
+            error = str(exc)
+        try:
+            pf = services.open_file(path)
+        except KnownError:
+            try:
+                pf = services.open_file(path, readonly=True)
+            except KnownError as exc:
+                dialogs.show_error(self, f"{path} cannot be opened again: {exc}")
+                self.close()
+                return False
+        ids = {p.name: p.id for p in services.list_programs(pf)}
+        self._swap_file(pf, ids.get(shown) if shown is not None else None)
+        if error is not None:
+            dialogs.show_error(self, error, title)
+            return False
+        note = f" The state before it was kept as {kept.name}." if kept is not None else ""
+        self.statusBar().showMessage(
+            f"Restored the backup taken {taken_text(chosen.taken)}.{note}", 15000
+        )
         return True
 
     def import_program(self) -> int | None:
+        if self._refuse_if_readonly("import a program"):
+            return None
         name = dialogs.open_file_name(
             self, "Import a program document", "Program documents (*.json);;All files (*)"
         )
@@ -624,7 +758,7 @@ class MainWindow(QMainWindow):
         return self.export_pdf("pitch", prepared_for=name)
 
     def import_participants(self) -> bool:
-        if self.session.program_id is None:
+        if self.session.program_id is None or self._refuse_if_readonly("import participants"):
             return False
         self.session.flush()
         from mentor_desk.ui.csv_import_dialog import CsvImportDialog
@@ -639,7 +773,7 @@ class MainWindow(QMainWindow):
         return accepted
 
     def propose_pairs(self) -> None:
-        if self.session.program_id is None:
+        if self.session.program_id is None or self._refuse_if_readonly("propose pairs"):
             return
         self.session.flush()
         from PySide6.QtWidgets import QDialogButtonBox
