@@ -21,6 +21,7 @@ from datetime import date
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -277,7 +278,8 @@ def plain_font(text: str, size: float, width: float) -> str | None:
     return found[0] if found is not None and "\n" not in found[1] else None
 
 
-_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than the plain space
+_OTHER_SPACE = re.compile(r"[^\S ]|[\xad\u200b]")  # white space but the space, soft hyphen, ZWSP
+SPACE_SHRINKAGE = rl_config.spaceShrinkage  # how much a Paragraph lets spaces shrink to fit
 
 
 def plain_lines(text: str, size: float, width: float, bold: bool = False) -> tuple[str, str] | None:
@@ -310,9 +312,10 @@ def plain_lines(text: str, size: float, width: float, bold: bool = False) -> tup
         return font, text
     if font == CJK or _OTHER_SPACE.search(text):
         # several lines of CJK read better with Latin in the body font; a Paragraph keeps
-        # no-break spaces together and breaks at tabs
+        # no-break spaces together, breaks at tabs and at soft hyphens
         return None
     space = string_width(" ", font, size)
+    shrink = SPACE_SHRINKAGE * space  # a line may be this much wider per space, as in a Paragraph
     lines: list[str] = []
     line: list[str] = []
     used = 0.0
@@ -320,7 +323,7 @@ def plain_lines(text: str, size: float, width: float, bold: bool = False) -> tup
         w = string_width(word, font, size)
         if w > width:
             return None
-        if line and used + space + w > width:
+        if line and used + space + w > width + shrink * len(line):
             lines.append(" ".join(line))
             line, used = [word], w
         else:
