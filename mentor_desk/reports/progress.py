@@ -291,7 +291,15 @@ def _pairs(program: m.Program, doc: base.DocumentBuilder, findings: list[Finding
             Column("What the rules say", 2.1),
         ]
         out.append(subheading(f"Flagged by the rules ({len(flagged):,})", st))
-        out.append(base.table(cols, flagged, doc.width, st, clip_at=200))
+        t = base.table(cols, flagged, doc.width, st, clip_at=200)
+        t.setStyle(
+            [
+                ("TEXTCOLOR", (2, i), (2, i), base.AMBER)
+                for i, row in enumerate(flagged, 1)
+                if row[2] == "stalled"
+            ]
+        )
+        out.append(t)
 
     rows = [(p, h, analysis.pair_last_contact(p)) for p, h in zip(pairs, health, strict=True)]
     if large:
