@@ -268,16 +268,6 @@ def has_arabic(text: str) -> bool:
     return any(_is_arabic(ord(ch)) for ch in text)
 
 
-def plain_font(text: str, size: float, width: float) -> str | None:
-    """The one font (body, else CJK) that draws all of ``text`` on one line of ``width``.
-
-    None when no single font covers it, it has Arabic (which needs shaping),
-    a line break, or it is too wide: such text goes in a Paragraph.
-    """
-    found = plain_lines(text, size, width)
-    return found[0] if found is not None and "\n" not in found[1] else None
-
-
 _OTHER_SPACE = re.compile(r"[^\S ]|[\xad\u200b]")  # white space but the space, soft hyphen, ZWSP
 SPACE_SHRINKAGE = rl_config.spaceShrinkage  # how much a Paragraph lets spaces shrink to fit
 
