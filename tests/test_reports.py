@@ -114,6 +114,26 @@ def fonts(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def words_outside_margins(path: Path, margin: float = 20 * 72 / 25.4) -> list[str]:
+    """The words ``pdftotext -bbox`` finds outside the left and right margins."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', out).group(1))  # type: ignore[union-attr]
+    found = []
+    for x0, x1, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"'
+        r' yMax="[\d.]+">([^<]*)</word>',
+        out,
+    ):
+        if float(x0) < margin - 1 or float(x1) > width - margin + 1:
+            found.append(word)
+    return found
+
+
 def export(db: Path, kind: str, out: Path, *args: str) -> int:
     return cli.main(["--db", str(db), kind, "1", "-o", str(out), *args])
 
@@ -396,16 +416,110 @@ def test_hostile_documents_embed_every_script_font(hostile_pdfs: dict[str, Path]
         assert "DejaVuSans" in names and "NotoSansArabic" in names and "WenQuanYi" in names
 
 
-def test_two_thousand_pairs_split_across_pages_with_headers(hostile_pdfs: dict[str, Path]) -> None:
+def test_two_thousand_pairs_are_counted_and_the_stalled_listed(
+    hostile_pdfs: dict[str, Path],
+) -> None:
     pages = pdf_pages(hostile_pdfs["report"])
-    row = re.compile(rf"Mentor \d{{4}} {GREEK[:4]} Mentee \d{{4}} {CJK[:2]} 1 Mar 2027")
+    text = " ".join(pages)
+    assert "2,000 pairs: 1,332 active · 668 stalled" in text
+    assert "Health Pairs Share active 1,332 67% stalled 668 33%" in text
+    assert "Pairs that need attention (668)" in text
+    # the 668 stalled pairs are listed in full, across pages, the header on each page
+    row = re.compile(rf"Mentor (\d{{4}}) {GREEK[:4]} Mentee (\d{{4}}) {CJK[:2]} 1 Mar 2027")
     table_pages = [p for p in pages if row.search(p)]
     assert len(table_pages) > 10
-    assert all("Mentor Mentee Started Last met Health" in p for p in table_pages)
-    text = " ".join(pages)
-    assert "2000 pairs: 1332 active · 668 stalled" in text
-    assert f"Mentor 0999 {GREEK[:4]} Mentee 0000 {CJK[:2]}" in text
+    assert all("Mentor Mentee Started Last met Health Days" in p for p in table_pages)
+    listed = {m.groups() for m in row.finditer(text)}
+    stalled = {(f"{i:04d}", f"{(i + k) % 1000:04d}") for i in range(0, 1000, 3) for k in (0, 1)}
+    assert listed == stalled  # every stalled pair once, no active one
+    assert (
+        f"Mentor 0999 {GREEK[:4]} Mentee 0000 {CJK[:2]} 1 Mar 2027 5 Mar 2027 stalled 132" in text
+    )
     assert pages[-1].endswith(f"Page {len(pages)} of {len(pages)}")
+
+
+def test_two_thousand_row_table_prints_within_the_margins(tmp_path: Path) -> None:
+    from mentor_desk.domain import model as m
+    from mentor_desk.reports import base
+
+    program = m.Program(name="Rows", organization="Org", org_size="large")
+    out = tmp_path / "rows.pdf"
+    with out.open("wb") as fh:
+        doc = base.DocumentBuilder(fh, program, title="Rows", today=TODAY, paper="letter")
+        cols = [
+            base.Column("Row", 0.5, right=True),
+            base.Column("Text", 3.0),
+            base.Column("Word", 1.0),
+        ]
+        long = "a sentence long enough to wrap onto a second line of its narrow cell, or a third"
+        rows = [
+            [str(i), long if i % 2 else f"short {i}", LONG_WORD[: 20 + i % 80]] for i in range(2000)
+        ]
+        doc.build([base.table(cols, rows, doc.width * 0.7, doc.styles)])
+    pages = pdf_pages(out)
+    assert len(pages) > 40 and all("Row Text Word" in p for p in pages)
+    text = compact(" ".join(pages))
+    assert all(compact(f"{i} {long}") in text for i in range(1, 2000, 2))
+    assert all(compact(f"{i} short {i}") in text for i in range(0, 2000, 2))
+    assert words_outside_margins(out) == []
+
+
+def test_large_program_report_summarises_evaluations_and_flags_pairs(tmp_path: Path) -> None:
+    from mentor_desk.domain import model as m
+
+    people = [m.Participant(f"Mentor {i:02d}", "mentor") for i in range(30)]
+    people += [
+        m.Participant(f"Mentee {i:02d}", "mentee", manager=f"Mentor {i % 30:02d}")
+        for i in range(60)
+    ]
+    pairs = [
+        m.Pair(
+            f"Mentor {(i + 1) % 30:02d}",
+            f"Mentee {i:02d}",
+            started_on=date(2027, 3, 1),
+            last_met_on=date(2027, 7, 1),
+        )
+        for i in range(59)
+    ]
+    pairs.append(m.Pair("Mentor 29", "Mentee 59", started_on=date(2027, 3, 1)))  # her manager
+    pairs.append(m.Pair("Mentor 02", "Mentee 00", status="paused"))
+    goals = []
+    for i in range(60):
+        ratings = [(3, 4), (4, 2), (5, 5), ()][i % 4]  # rose, fell, stayed, not evaluated
+        evals = [
+            m.Evaluation(date(2027, 3 + 3 * k, 1), by, rating)
+            for k, (by, rating) in enumerate(zip(("self", "manager"), ratings, strict=False))
+        ]
+        goals.append(
+            m.DevelopmentGoal(f"Mentee {i:02d}", f"Goal of mentee {i:02d}", evaluations=evals)
+        )
+    program = m.Program(
+        name="Big",
+        organization="Org",
+        org_size="large",
+        participants=people,
+        pairs=pairs,
+        development_goals=goals,
+    )
+    out = tmp_path / "report.pdf"
+    services.write_document(program, kind="report", path=out, today=TODAY)
+    text = pdf_text(out)
+    assert "61 pairs: 59 active · 1 stalled · 1 paused" in text
+    assert "Flagged by the rules (1) Mentor Mentee Health What the rules say" in text
+    assert "Mentor 29 Mentee 59 stalled the mentor is the mentee's manager" in text
+    assert "Pairs that need attention (2)" in text
+    assert "Mentor 29 Mentee 59 1 Mar 2027 — stalled 136" in text
+    assert "Mentor 02 Mentee 00 — — paused —" in text
+    assert "Mentor 01 Mentee 00" not in text  # an active pair is counted, not listed
+    assert "60 development goals, 45 evaluated (45 more than once), 15 not evaluated yet." in text
+    for expected in ("5 of 5 15 33%", "4 of 5 15 33%", "2 of 5 15 33%", "1 of 5 0 0%"):
+        assert expected in text, expected
+    assert "The rating rose for 15, stayed for 15 and fell for 15" in text
+    assert "from 4.0 at the first evaluation to 3.7 at the latest" in text
+    assert "manager 45 45 3.7 of 5" in text and "self 45 45 4.0 of 5" in text
+    fell = re.findall(r"Goal of mentee (\d\d) 4 → 2 self → manager 1 Jun 2027", text)
+    assert fell == [f"{i:02d}" for i in range(1, 60, 4)]
+    assert "Goal of mentee 00" not in text  # a goal whose rating rose is counted only
 
 
 # ----- errors and files -------------------------------------------------------

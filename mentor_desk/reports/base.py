@@ -21,6 +21,7 @@ from datetime import date
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -267,24 +268,60 @@ def has_arabic(text: str) -> bool:
     return any(_is_arabic(ord(ch)) for ch in text)
 
 
-def plain_font(text: str, size: float, width: float) -> str | None:
-    """The one font (body, else CJK) that draws all of ``text`` on one line of ``width``.
+_OTHER_SPACE = re.compile(r"[^\S ]|[\xad\u200b]")  # white space but the space, soft hyphen, ZWSP
+SPACE_SHRINKAGE = rl_config.spaceShrinkage  # how much a Paragraph lets spaces shrink to fit
 
-    None when no single font covers it, it has Arabic (which needs shaping),
-    a line break, or it is too wide: such text goes in a Paragraph.
+
+def plain_lines(text: str, size: float, width: float, bold: bool = False) -> tuple[str, str] | None:
+    """The one font that draws all of ``text``, and the text broken into lines of ``width``.
+
+    Lines break at spaces, as a Paragraph breaks them (greedy, runs of white
+    space printed as one space). None when no single font covers the text,
+    it has Arabic (which needs shaping) or a line break, or one of its words
+    is wider than ``width`` (a Paragraph splits that word), or it is in the
+    CJK font and needs more than one line: such text goes in a Paragraph.
+    Bold text is taken only when it is ASCII.
     """
     register_fonts()
     if "\n" in text:
         return None
-    if text.isascii():  # the body font has every printable ASCII character
-        return SANS if pdfmetrics.stringWidth(text, SANS, size) <= width else None
-    codes = {ord(ch) for ch in text}
-    if any(_is_arabic(cp) for cp in codes):
+    if text.isascii():  # the body fonts have every printable ASCII character
+        font = SANS_BOLD if bold else SANS
+    elif bold:
         return None
-    for font in (SANS, CJK):  # (the CJK font is loaded only for text the body font lacks)
-        if codes <= _coverage[font].keys():
-            return font if pdfmetrics.stringWidth(text, font, size) <= width else None
-    return None
+    else:
+        codes = {ord(ch) for ch in text}
+        if any(_is_arabic(cp) for cp in codes):
+            return None
+        # (the CJK font is loaded only for text the body font lacks)
+        font = next((f for f in (SANS, CJK) if codes <= _coverage[f].keys()), "")
+        if not font:
+            return None
+    string_width = pdfmetrics.stringWidth
+    if string_width(text, font, size) <= width:
+        return font, text
+    if font == CJK or _OTHER_SPACE.search(text):
+        # several lines of CJK read better with Latin in the body font; a Paragraph keeps
+        # no-break spaces together, breaks at tabs and at soft hyphens
+        return None
+    space = string_width(" ", font, size)
+    shrink = SPACE_SHRINKAGE * space  # a line may be this much wider per space, as in a Paragraph
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
+    for word in text.split():
+        w = string_width(word, font, size)
+        if w > width:
+            return None
+        if line and used + space + w > width + shrink * len(line):
+            lines.append(" ".join(line))
+            line, used = [word], w
+        else:
+            used += (space if line else 0) + w
+            line.append(word)
+    if line:
+        lines.append(" ".join(line))
+    return font, "\n".join(lines)
 
 
 # ----- styles -----------------------------------------------------------------
@@ -376,11 +413,39 @@ def _bold(style: ParagraphStyle) -> bool:
     return style.fontName == SANS_BOLD
 
 
-def para(text: object, style: ParagraphStyle, styles: Styles, *, prefix: str = "") -> Paragraph:
+def para(
+    text: object,
+    style: ParagraphStyle,
+    styles: Styles,
+    *,
+    prefix: str = "",
+    cls: type[Paragraph] = Paragraph,
+) -> Paragraph:
     """One Paragraph of user text; ``prefix`` is trusted markup (a bold label, say)."""
     plain = clean(text)
     st = styles.shaped(style) if has_arabic(plain) else style
-    return Paragraph(prefix + esc(plain, _bold(style)), st)
+    return cls(prefix + esc(plain, _bold(style)), st)
+
+
+class CellParagraph(Paragraph):
+    """A table cell's Paragraph: its lines are broken once for a width, not at every wrap.
+
+    A table wraps each cell to measure the row, then again to lay it out and
+    to draw it, always at the same width; breaking the lines is the costly part.
+    """
+
+    _md_width: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._md_width is not None and abs(availWidth - self._md_width) < 1e-6:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._md_width = availWidth
+        return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self._md_width = None  # (a table cell never splits; a split changes the lines)
+        return super().split(availWidth, availHeight)
 
 
 def _pieces(text: str, size: int = CHUNK) -> list[str]:
@@ -453,11 +518,45 @@ def yes_no(value: bool | None) -> str:
 
 @dataclass(slots=True)
 class Column:
-    """A table column: heading, share of the frame's width, right-aligned (numbers)."""
+    """A table column: heading, share of the frame's width, right-aligned (numbers).
+
+    ``sample`` is a value the column should hold on one line ("30 Sep 2027").
+    """
 
     heading: str
     share: float
     right: bool = False
+    sample: str | None = None
+
+
+def column_widths(columns: Sequence[Column], width: float, pads: Sequence[float]) -> list[float]:
+    """Each column's share of ``width``, widened where a heading's word or the sample would wrap.
+
+    The room comes from the columns with more than they need, in proportion
+    to what they can spare. When the table is too narrow for all of them the
+    shares stand (headings then wrap inside words rather than leave the page).
+    """
+    total = sum(c.share for c in columns)
+    widths = [width * c.share / total for c in columns]
+    need = []
+    for c, pad in zip(columns, pads, strict=True):
+        least = max((text_width(word, 8.5, True) for word in c.heading.split()), default=0.0)
+        if c.sample:
+            least = max(least, text_width(c.sample, 8.5))
+        need.append(least + pad + 0.5)
+    if sum(need) > width:
+        return widths
+    short = [i for i, (w, n) in enumerate(zip(widths, need, strict=True)) if w < n]
+    if not short:
+        return widths
+    extra = sum(need[i] - widths[i] for i in short)
+    spare = {i: widths[i] - need[i] for i in range(len(widths)) if i not in short}
+    slack = sum(spare.values())
+    for i in short:
+        widths[i] = need[i]
+    for i, room in spare.items():
+        widths[i] -= extra * room / slack
+    return widths
 
 
 def table(
@@ -476,19 +575,18 @@ def table(
     than ``clip_at`` characters is clipped; the full text is added to
     ``overflow`` as (label, text) so the caller prints it after the table.
     """
-    total = sum(c.share for c in columns)
-    widths = [width * c.share / total for c in columns]
     # a column after a right-aligned number keeps some air from it
     lefts = [10 if i and columns[i - 1].right else 4 for i in range(len(columns))]
     pads = [left + 4 for left in lefts]
-    head: list[object] = [
-        c.heading  # drawn in bold by the header row's FONTNAME below
-        if c.heading.isascii() and pdfmetrics.stringWidth(c.heading, SANS_BOLD, 8.5) <= w - pad
-        else Paragraph(
-            esc(c.heading, True), styles.cell_head_right if c.right else styles.cell_head
-        )
-        for c, w, pad in zip(columns, widths, pads, strict=True)
-    ]
+    widths = column_widths(columns, width, pads)
+    head: list[object] = []
+    for c, w, pad in zip(columns, widths, pads, strict=True):
+        found = plain_lines(c.heading, 8.5, w - pad, bold=True)
+        if found is not None:
+            head.append(found[1])  # drawn in bold by the header row's FONTNAME below
+        else:
+            style = styles.cell_head_right if c.right else styles.cell_head
+            head.append(CellParagraph(esc(c.heading, True), style))
     data: list[list[object]] = [head]
     fonts: list[tuple] = []
     for r, row in enumerate(rows):
@@ -503,14 +601,14 @@ def table(
                     overflow_label(r, c) if overflow_label else f"Row {r + 1}, {columns[c].heading}"
                 )
                 overflow.append((label, clean(value)))
-            font = plain_font(text, 8.5, widths[c] - pads[c])
-            if font is not None:
-                cells.append(text)  # drawn as a plain string: fast, and never markup
-                if font != SANS:
-                    fonts.append(("FONTNAME", (c, r + 1), (c, r + 1), font))
+            found = plain_lines(text, 8.5, widths[c] - pads[c])
+            if found is not None:
+                cells.append(found[1])  # drawn as plain strings: fast, and never markup
+                if found[0] != SANS:
+                    fonts.append(("FONTNAME", (c, r + 1), (c, r + 1), found[0]))
             else:
                 style = styles.cell_right if columns[c].right else styles.cell
-                cells.append(para(text, style, styles))
+                cells.append(para(text, style, styles, cls=CellParagraph))
         data.append(cells)
     cmds: list[tuple] = [
         ("FONTNAME", (0, 0), (-1, -1), SANS),
@@ -586,6 +684,8 @@ class DataTable(Flowable):
                 for cell, w, pad in zip(row, self.widths, self.pads, strict=True):
                     if isinstance(cell, Flowable):
                         tallest = max(tallest, cell.wrap(w - pad, 10_000)[1])
+                    elif isinstance(cell, str) and "\n" in cell:
+                        tallest = max(tallest, self.LEADING * (cell.count("\n") + 1))
                 heights.append(tallest + self.PAD)
             self.heights = heights
         return self.heights
@@ -597,7 +697,14 @@ class DataTable(Flowable):
     def _part(self, stop: int) -> Table:
         """A Table of the header and data rows ``first`` to ``stop`` (excluded)."""
         rows = [self.data[0], *self.data[self.first : stop]]
-        t = Table(rows, colWidths=self.widths, repeatRows=1, hAlign="LEFT")
+        heights = self._measure()
+        t = Table(
+            rows,
+            colWidths=self.widths,
+            rowHeights=[heights[0], *heights[self.first : stop]],  # measured once, in _measure
+            repeatRows=1,
+            hAlign="LEFT",
+        )
         cmds = list(self.base_cmds)
         shift = self.first - 1
         for name, (c0, r0), (c1, r1), *values in self.row_cmds:

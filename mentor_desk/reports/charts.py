@@ -375,14 +375,15 @@ class _TimeAxes:
         days: tuple[date, date],
         values: tuple[float, float],
         y_title: str,
+        ticks: int = 4,
     ) -> None:
         self.x, self.y, self.w, self.h = box
         self.d0, self.d1 = days
         if self.d1 <= self.d0:
             self.d1 = self.d0 + timedelta(days=30)
-        ticks = _nice_ticks(*values, 4)
-        self.v0, self.v1 = ticks[0], ticks[-1]
-        for t in ticks:
+        marks = _nice_ticks(*values, ticks)
+        self.v0, self.v1 = marks[0], marks[-1]
+        for t in marks:
             yy = self.vy(t)
             d.add(Line(self.x, yy, self.x + self.w, yy, strokeColor=RULE, strokeWidth=0.3))
             d.add(
@@ -539,7 +540,11 @@ def satisfaction_chart(surveys: Sequence[m.Survey], width: float, *, height: flo
     d0, d1 = scored[0].date, scored[-1].date
     if d0 == d1:
         d0, d1 = d0 - timedelta(days=90), d1 + timedelta(days=90)
-    ax = _TimeAxes(d, (40, 22, width - 130, height - 48), (d0, d1), (0.0, high), "satisfaction")
+    # scores are on a 1-5 scale: one grid line per point
+    ax = _TimeAxes(
+        d, (40, 22, width - 130, height - 48), (d0, d1), (0.0, high), "satisfaction (1-5)", 5
+    )
+    labels: list[Label] = []
     groups: dict[str, list[m.Survey]] = {}
     for s in scored:
         groups.setdefault(s.group, []).append(s)
@@ -553,14 +558,7 @@ def satisfaction_chart(surveys: Sequence[m.Survey], width: float, *, height: flo
             d.add(Circle(x, y, 2.4, fillColor=col, strokeColor=None))
         ly = ax.y + ax.h - i * 11
         d.add(Rect(ax.x + ax.w + 8, ly, 7, 7, fillColor=col, strokeColor=None))
-        d.add(
-            String(
-                ax.x + ax.w + 18,
-                ly,
-                base.clean(group),
-                fontName=SANS,
-                fontSize=AXIS_FONT,
-                fillColor=INK,
-            )
-        )
-    return Chart(d)
+        # the group is user text: a label, so that every script prints in its font
+        room = width - (ax.x + ax.w + 18)
+        labels.append(Label(ax.x + ax.w + 18, ly, base.fit(group, room, AXIS_FONT), room))
+    return Chart(d, labels)

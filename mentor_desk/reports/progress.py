@@ -5,11 +5,20 @@ What the program manager hands the boss twice a year. Everything is as of
 each metric against its baseline and target with the projected value at its
 due date, survey scores over time and the next survey due, the pairs and
 their health, the 360-degree evaluations and the ideas cascaded.
+
+A small program (at most ``LIST_ALL_UP_TO`` pairs, or goals) lists every pair
+and every goal's latest evaluation. A larger one is summarised, so that the
+report grows with what needs attention rather than with the head count: pairs
+are counted per health and only the stalled, paused and proposed ones (and
+those a rule flags) are listed; the 360s are given as figures (latest ratings,
+how ratings moved, each perspective's average) and only the goals whose rating
+fell are listed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
@@ -23,7 +32,10 @@ from mentor_desk.reports.base import Column, esc, gap, heading, para, subheading
 
 TITLE = "Progress report"
 HEALTH_ORDER = ("active", "stalled", "paused", "proposed", "closed")
+ATTENTION = ("stalled", "paused", "proposed")  # pair healths listed in full in a large program
 FINDINGS_PER_RULE = 12  # more of one rule (666 stalled pairs, say) are counted, not listed
+LIST_ALL_UP_TO = 40  # a program with at most this many pairs (or goals) lists each one
+DATE_SAMPLE = "30 Sep 2027"  # the widest date a column holds on one line
 
 
 def build(
@@ -184,9 +196,9 @@ def _satisfaction(program: m.Program, doc: base.DocumentBuilder, findings: list[
         return out
     out.append(charts.satisfaction_chart(surveys, doc.width))
     cols = [
-        Column("Date", 0.8),
+        Column("Date", 0.8, sample=DATE_SAMPLE),
         Column("Group", 0.8),
-        Column("Responses", 0.8, right=True),
+        Column("Responses", 0.9, right=True, sample="1,000 of 1,000"),
         Column("Satisfaction", 0.85, right=True),
         Column("NPS", 0.5, right=True),
         Column("Comments", 2.2),
@@ -195,7 +207,7 @@ def _satisfaction(program: m.Program, doc: base.DocumentBuilder, findings: list[
     for s in surveys:
         answered = base.number(s.responses)
         if s.invited:
-            answered += f" of {s.invited}"
+            answered += f" of {base.number(s.invited)}"
         rows.append(
             [
                 base.day(s.date),
@@ -222,94 +234,364 @@ def _satisfaction(program: m.Program, doc: base.DocumentBuilder, findings: list[
 
 
 def _pairs(program: m.Program, doc: base.DocumentBuilder, findings: list[Finding]) -> list:
+    """The pairs' health: counts for all, and the pairs that need attention in full.
+
+    A program of at most ``LIST_ALL_UP_TO`` pairs lists every pair (about a
+    page). A larger one counts the pairs per health and lists in full only
+    those that need attention: stalled (longest without a meeting first),
+    paused and proposed. The reader of a report on 1,086 pairs wants to know
+    how many are healthy and which ones to act on, not 600 lines of active
+    pairs. Either way, the pairs a rule flags (a mentor who is the mentee's
+    manager, say) are listed first with what the rule says.
+    """
     st = doc.styles
-    out: list[Flowable] = [heading("Pairs and their health", st)]
+    out: list[Flowable] = []
     pairs = program.pairs
     if not pairs:
-        out.append(Paragraph(esc("No pairs yet."), st.body))
-        return out
+        return [heading("Pairs and their health", st), Paragraph(esc("No pairs yet."), st.body)]
     health = [analysis.pair_health(p, doc.today) for p in pairs]
     counts = Counter(health)
-    summary = " · ".join(f"{counts[h]} {h}" for h in HEALTH_ORDER if counts[h])
-    out.append(para(f"{len(pairs)} pairs: {summary}", st.strong, st))
-    out.append(
+    summary = " · ".join(f"{counts[h]:,} {h}" for h in HEALTH_ORDER if counts[h])
+    intro: list[Flowable] = [
+        heading("Pairs and their health", st),
+        para(f"{_plural(len(pairs), 'pair')}: {summary}", st.strong, st),
         Paragraph(
             esc(
                 f"A pair is stalled when it is active and has not met for more than "
-                f"{analysis.STALLED_DAYS} days."
+                f"{analysis.STALLED_DAYS} days. Days: since the pair last met (or started)."
             ),
             st.small,
+        ),
+    ]
+    large = len(pairs) > LIST_ALL_UP_TO
+    if large:
+        cols = [
+            Column("Health", 1.0),
+            Column("Pairs", 0.7, right=True),
+            Column("Share", 0.7, right=True),
+        ]
+        rows = [
+            [h, f"{counts[h]:,}", _share(counts[h], len(pairs))] for h in HEALTH_ORDER if counts[h]
+        ]
+        intro += [gap(4), base.table(cols, rows, doc.width * 0.45, st)]
+    out.append(base.keep(*intro))
+
+    flags = _pair_flags(findings)
+    flagged = []
+    for p, h in zip(pairs, health, strict=True):
+        notes = flags.get(("id", p.id), []) if p.id is not None else []
+        notes = notes or flags.get(("label", f"{p.mentor} & {p.mentee}"), [])
+        if notes:
+            flagged.append([p.mentor, p.mentee, h, "; ".join(dict.fromkeys(notes))])
+    if flagged:
+        cols = [
+            Column("Mentor", 1.3),
+            Column("Mentee", 1.3),
+            Column("Health", 0.55, sample="proposed"),
+            Column("What the rules say", 2.1),
+        ]
+        out.append(subheading(f"Flagged by the rules ({len(flagged):,})", st))
+        t = base.table(cols, flagged, doc.width, st, clip_at=200)
+        t.setStyle(
+            [
+                ("TEXTCOLOR", (2, i), (2, i), base.AMBER)
+                for i, row in enumerate(flagged, 1)
+                if row[2] == "stalled"
+            ]
         )
-    )
+        out.append(t)
+
+    rows = [(p, h, analysis.pair_last_contact(p)) for p, h in zip(pairs, health, strict=True)]
+    if large:
+        rows = [r for r in rows if r[1] in ATTENTION]
+        need = " · ".join(f"{counts[h]:,} {h}" for h in ATTENTION if counts[h])
+        rest = len(pairs) - len(rows)
+        out.append(subheading(f"Pairs that need attention ({len(rows):,})", st))
+        out.append(
+            para(
+                f"Every stalled, paused and proposed pair ({need or 'none'}), the longest "
+                f"without a meeting first. The other {rest:,} pairs are active or closed.",
+                st.small,
+                st,
+            )
+        )
+        if not rows:
+            return out
     order = {h: i for i, h in enumerate(("stalled", "active", "paused", "proposed", "closed"))}
-    ranked = sorted(
-        zip(pairs, health, strict=True), key=lambda x: (order.get(x[1], 9), x[0].mentee)
-    )
+    rows.sort(key=lambda r: (order.get(r[1], 9), r[2] or date.max, r[0].mentee))
     cols = [
         Column("Mentor", 1.4),
         Column("Mentee", 1.4),
-        Column("Started", 0.75),
-        Column("Last met", 0.75),
-        Column("Health", 0.6),
+        Column("Started", 0.7, sample=DATE_SAMPLE),
+        Column("Last met", 0.7, sample=DATE_SAMPLE),
+        Column("Health", 0.55, sample="proposed"),
+        Column("Days", 0.4, right=True, sample="1,000"),
     ]
-    rows = [
-        [p.mentor, p.mentee, base.day(p.started_on), base.day(p.last_met_on), h] for p, h in ranked
-    ]
-    t = base.table(cols, rows, doc.width, st, clip_at=200)
-    for i, (_, h) in enumerate(ranked, 1):
-        if h == "stalled":
-            t.setStyle([("TEXTCOLOR", (4, i), (4, i), base.AMBER)])
+    table_rows = []
+    for p, h, since in rows:
+        days = "—"
+        if since is not None and since <= doc.today and h != "closed":
+            days = f"{(doc.today - since).days:,}"
+        table_rows.append(
+            [p.mentor, p.mentee, base.day(p.started_on), base.day(p.last_met_on), h, days]
+        )
+    t = base.table(cols, table_rows, doc.width, st, clip_at=200)
+    stalled = sum(1 for r in rows if r[1] == "stalled")  # (sorted first: one range of rows)
+    if stalled:
+        t.setStyle([("TEXTCOLOR", (4, 1), (4, stalled), base.AMBER)])
     out.append(t)
     return out
 
 
+# What a rule that flags a pair says about it, in the pairs' table.
+PAIR_FLAGS = {
+    "mentor-appraises-mentee": "the mentor is the mentee's manager",
+    "external-mentor": "needs an external mentor",
+}
+
+
+def _pair_flags(findings: list[Finding]) -> dict[tuple[str, object], list[str]]:
+    """What the rules (other than "stalled", shown as the health) say about each pair.
+
+    Keyed by ("id", pair id) for findings that point at a stored pair, and by
+    ("label", "mentor & mentee") for those that name it (a program not stored yet).
+    """
+    flags: dict[tuple[str, object], list[str]] = {}
+    for f in findings:
+        if f.rule == "pair-stalled":
+            continue
+        note = PAIR_FLAGS.get(f.rule, f.rule)
+        if f.target is not None and f.target.collection == "pairs" and f.target.item_id:
+            flags.setdefault(("id", f.target.item_id), []).append(note)
+        elif f.subject and " & " in f.subject:
+            flags.setdefault(("label", f.subject), []).append(note)
+    return flags
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "—"
+
+
 def _evaluations(program: m.Program, doc: base.DocumentBuilder, findings: list[Finding]) -> list:
+    """The 360-degree evaluations: every goal in a small program, figures in a large one.
+
+    A program of at most ``LIST_ALL_UP_TO`` development goals lists each goal
+    with its latest evaluation. A larger one gives what the boss reads the
+    360s for: how many goals were evaluated, the latest ratings, how the
+    rating moved between the first and the latest evaluation, each
+    perspective (self, mentor, manager, peer, direct report) with its average,
+    and lists in full only the goals whose rating fell.
+    """
     st = doc.styles
     out: list[Flowable] = [heading("360-degree evaluations", st)]
     goals = program.development_goals
     if not goals:
         out.append(Paragraph(esc("No development goals set yet."), st.body))
         return out
-    evaluated = sum(1 for g in goals if g.evaluations)
-    out.append(para(f"{len(goals)} development goals, {evaluated} evaluated.", st.strong, st))
+    summaries = [_goal_summary(g) for g in goals]
+    evaluated = sum(1 for s in summaries if s.count)
+    again = sum(1 for s in summaries if s.count > 1)
+    headline = (
+        f"{_plural(len(goals), 'development goal')}, {evaluated:,} evaluated"
+        + (f" ({again:,} more than once)" if again else "")
+        + (f", {len(goals) - evaluated:,} not evaluated yet." if evaluated < len(goals) else ".")
+    )
+    out.append(para(headline, st.strong, st))
+    if len(goals) <= LIST_ALL_UP_TO:
+        out.extend(_goals_table(goals, summaries, doc))
+        return out
+    out.extend(_evaluation_figures(goals, summaries, doc))
+    fell = [(g, s) for g, s in zip(goals, summaries, strict=True) if s.fell]
+    out.append(subheading("Goals whose rating fell", st))
+    if not fell:
+        out.append(Paragraph(esc("No goal's latest rating is below its first one."), st.body))
+        return out
+    out.append(
+        para(
+            f"The {len(fell):,} goals whose latest rating is below the first one, largest fall "
+            "first: worth a word with the pair.",
+            st.body,
+            st,
+        )
+    )
+    fell.sort(key=lambda x: (x[1].latest_rating - x[1].first_rating, x[0].participant))
+    out.extend(_fell_table([g for g, _ in fell], [s for _, s in fell], doc))
+    return out
+
+
+@dataclass(slots=True)
+class _GoalSummary:
+    count: int  # evaluations
+    first_rating: int | None  # of the first rated evaluation, when there are two or more
+    latest_rating: int | None
+    latest: m.Evaluation | None
+    by: str  # every evaluation's perspective: "mentor ×2, self"
+    rated_by: tuple[str, str] | None  # the first and the latest rated evaluation's perspective
+
+    @property
+    def fell(self) -> bool:
+        return (
+            self.first_rating is not None
+            and self.latest_rating is not None
+            and self.latest_rating < self.first_rating
+        )
+
+
+def _goal_summary(goal: m.DevelopmentGoal) -> _GoalSummary:
+    evals = sorted(goal.evaluations, key=lambda e: e.date)
+    rated = [e for e in evals if e.rating is not None]
+    by = Counter(e.by for e in evals)
+    return _GoalSummary(
+        count=len(evals),
+        first_rating=rated[0].rating if len(rated) > 1 else None,
+        latest_rating=rated[-1].rating if rated else None,
+        latest=evals[-1] if evals else None,
+        by=", ".join(f"{who} ×{n}" if n > 1 else who for who, n in by.items()) or "—",
+        rated_by=(rated[0].by, rated[-1].by) if len(rated) > 1 else None,
+    )
+
+
+def _goals_table(
+    goals: list[m.DevelopmentGoal], summaries: list[_GoalSummary], doc: base.DocumentBuilder
+) -> list[Flowable]:
+    """One row per goal: its latest rating (and the first, when it differs), and by whom."""
+    st = doc.styles
     cols = [
         Column("Participant", 1.0),
-        Column("Goal", 1.9),
-        Column("Latest rating", 0.7, right=True),
-        Column("Count", 0.55, right=True),
+        Column("Goal", 1.8),
+        Column("Latest rating", 0.85, right=True, sample="2 of 5 (first 5)"),
+        Column("Count", 0.45, right=True),
         Column("By", 1.0),
-        Column("Latest", 0.7),
+        Column("Latest", 0.7, sample=DATE_SAMPLE),
     ]
     rows = []
-    for g in goals:
-        evals = sorted(g.evaluations, key=lambda e: e.date)
-        latest = evals[-1] if evals else None
-        rated = [e for e in evals if e.rating is not None]
-        by = Counter(e.by for e in evals)
+    for g, s in zip(goals, summaries, strict=True):
+        rating = "—"
+        if s.latest_rating is not None:
+            rating = f"{s.latest_rating} of 5"
+            if s.first_rating is not None and s.first_rating != s.latest_rating:
+                rating += f" (first {s.first_rating})"
         rows.append(
             [
                 g.participant,
                 g.goal,
-                f"{rated[-1].rating} of 5" if rated else "—",
-                str(len(evals)),
-                ", ".join(f"{who} ×{n}" if n > 1 else who for who, n in by.items()) or "—",
-                base.day(latest.date) if latest else "—",
+                rating,
+                str(s.count),
+                s.by,
+                base.day(s.latest.date) if s.latest else "—",
             ]
         )
     overflow: list[tuple[str, str]] = []
-    out.append(
-        base.table(
-            cols,
-            rows,
-            doc.width,
-            st,
-            clip_at=300,
-            overflow=overflow,
-            overflow_label=lambda r, c: f"{goals[r].participant}: goal",
-        )
+    t = base.table(
+        cols,
+        rows,
+        doc.width,
+        st,
+        clip_at=300,
+        overflow=overflow,
+        overflow_label=lambda r, c: f"{goals[r].participant}: goal",
     )
-    out.extend(base.overflow_section(overflow, st, "Goals in full"))
+    return [t, *base.overflow_section(overflow, st, "Goals in full")]
+
+
+def _fell_table(
+    goals: list[m.DevelopmentGoal], summaries: list[_GoalSummary], doc: base.DocumentBuilder
+) -> list[Flowable]:
+    """One row per goal whose rating fell: first and latest rating, and whose they were."""
+    st = doc.styles
+    cols = [
+        Column("Participant", 1.05),
+        Column("Goal", 2.3),
+        Column("Rating", 0.5, sample="5 → 1"),
+        Column("Rated by", 1.15, sample="direct report → manager"),
+        Column("Latest", 0.7, sample=DATE_SAMPLE),
+    ]
+    rows = []
+    for g, s in zip(goals, summaries, strict=True):
+        first_by, latest_by = s.rated_by or ("—", "—")
+        rows.append(
+            [
+                g.participant,
+                g.goal,
+                f"{s.first_rating} → {s.latest_rating}",
+                f"{first_by} → {latest_by}",
+                base.day(s.latest.date) if s.latest else "—",
+            ]
+        )
+    overflow: list[tuple[str, str]] = []
+    t = base.table(
+        cols,
+        rows,
+        doc.width,
+        st,
+        clip_at=300,
+        overflow=overflow,
+        overflow_label=lambda r, c: f"{goals[r].participant}: goal",
+    )
+    return [t, *base.overflow_section(overflow, st, "Goals in full")]
+
+
+def _evaluation_figures(
+    goals: list[m.DevelopmentGoal], summaries: list[_GoalSummary], doc: base.DocumentBuilder
+) -> list[Flowable]:
+    """Latest ratings, their change since the first evaluation, and each perspective's average."""
+    st = doc.styles
+    out: list[Flowable] = []
+    latest = Counter(s.latest_rating for s in summaries if s.count)
+    evaluated = sum(latest.values())
+    cols = [
+        Column("Latest rating", 1.0),
+        Column("Goals", 0.6, right=True),
+        Column("Share", 0.6, right=True),
+    ]
+    rows = [[f"{r} of 5", f"{latest[r]:,}", _share(latest[r], evaluated)] for r in (5, 4, 3, 2, 1)]
+    if latest[None]:
+        rows.append(["not rated", f"{latest[None]:,}", _share(latest[None], evaluated)])
+    out += [
+        subheading("Latest rating of each evaluated goal", st),
+        base.table(cols, rows, doc.width * 0.5, st),
+    ]
+    moved = [s for s in summaries if s.first_rating is not None and s.latest_rating is not None]
+    if moved:
+        up = sum(1 for s in moved if s.latest_rating > s.first_rating)  # type: ignore[operator]
+        down = sum(1 for s in moved if s.fell)
+        first = sum(s.first_rating for s in moved) / len(moved)  # type: ignore[misc]
+        last = sum(s.latest_rating for s in moved) / len(moved)  # type: ignore[misc]
+        out.append(gap(4))
+        out.append(
+            para(
+                f"Rated more than once: {len(moved):,} goals. The rating rose for {up:,}, "
+                f"stayed for {len(moved) - up - down:,} and fell for {down:,}; on average "
+                f"from {first:.1f} at the first evaluation to {last:.1f} at the latest.",
+                st.body,
+                st,
+            )
+        )
+    per: dict[str, list[int | None]] = {}
+    for g in goals:
+        for e in g.evaluations:
+            per.setdefault(e.by, []).append(e.rating)
+    cols = [
+        Column("Perspective", 1.0),
+        Column("Evaluations", 0.75, right=True),
+        Column("Rated", 0.6, right=True),
+        Column("Average rating", 0.9, right=True),
+    ]
+    rows = []
+    for who, ratings in sorted(per.items(), key=lambda x: (-len(x[1]), x[0])):
+        given = [r for r in ratings if r is not None]
+        average = f"{sum(given) / len(given):.1f} of 5" if given else "—"
+        rows.append([who, f"{len(ratings):,}", f"{len(given):,}", average])
+    if rows:
+        out += [
+            subheading("Every evaluation by perspective", st),
+            base.table(cols, rows, doc.width * 0.6, st),
+        ]
     return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _ideas(program: m.Program, doc: base.DocumentBuilder, findings: list[Finding]) -> list:
@@ -319,7 +601,26 @@ def _ideas(program: m.Program, doc: base.DocumentBuilder, findings: list[Finding
     if not ideas:
         out.append(Paragraph(esc("No ideas recorded yet."), st.body))
         return out
-    cols = [Column("Idea", 2.4), Column("From", 1.1), Column("Found", 0.7), Column("Cascaded", 1.0)]
+    cascaded = sum(1 for idea in ideas if idea.cascaded_on)
+    late = sum(
+        1
+        for idea in ideas
+        if not idea.cascaded_on
+        and idea.found_on
+        and (doc.today - idea.found_on).days > analysis.IDEA_DAYS
+    )
+    summary = f"{_plural(len(ideas), 'idea')}: {cascaded:,} cascaded"
+    if cascaded < len(ideas):
+        summary += f", {len(ideas) - cascaded:,} not yet"
+        if late:
+            summary += f" ({late:,} found more than {analysis.IDEA_DAYS} days ago)"
+    out.append(para(summary + ".", st.strong, st))
+    cols = [
+        Column("Idea", 2.4),
+        Column("From", 1.1),
+        Column("Found", 0.7, sample=DATE_SAMPLE),
+        Column("Cascaded", 1.0, sample="not yet (100 days)"),
+    ]
     rows = []
     for idea in ideas:
         if idea.cascaded_on:

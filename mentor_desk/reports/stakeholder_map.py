@@ -79,7 +79,7 @@ def build(
         Column("Name", 1.3),
         Column("Role", 0.55),
         Column("Influence", 0.72, right=True),
-        Column("Stance", 0.75),
+        Column("Stance", 0.75, sample="supportive"),
         Column("Status", 0.7),
         Column("In the room", 0.6),
         Column("Buy-in", 0.75),
