@@ -156,6 +156,27 @@ def test_install_desktop_refuses_a_folder_that_is_not_a_build(tmp_path: Path) ->
     assert not data.exists()
 
 
+def test_launcher_gives_other_programs_the_users_environment() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("launcher", ROOT / "packaging" / "launcher.py")
+    assert spec and spec.loader
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)  # (not as __main__: does not start the program)
+    frozen = {
+        "LD_LIBRARY_PATH": "/opt/md/_internal:/home/u/lib",
+        "LD_LIBRARY_PATH_ORIG": "/home/u/lib",
+        "QT_PLUGIN_PATH": "/opt/md/_internal/PySide6/Qt/plugins",
+        "QML2_IMPORT_PATH": "/opt/md/_internal/PySide6/Qt/qml",
+        "HOME": "/home/u",
+    }
+    launcher.give_back_environment(frozen)
+    assert frozen == {"LD_LIBRARY_PATH": "/home/u/lib", "HOME": "/home/u"}
+    unset = {"LD_LIBRARY_PATH": "/opt/md/_internal", "PATH": "/usr/bin"}
+    launcher.give_back_environment(unset)
+    assert unset == {"PATH": "/usr/bin"}
+
+
 # ----- the built program (slow) -----------------------------------------------
 
 
@@ -357,44 +378,117 @@ def test_built_window_starts_offscreen_on_the_users_file(built: Path, tmp_path: 
     assert [line for line in err.splitlines() if line != OFFSCREEN_NOTE] == []
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("Xvfb", "xwininfo", "xprop")),
-    reason="needs xvfb and x11-utils",
-)
-def test_built_window_shows_on_x_with_its_icon(built: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def x_display() -> str:
+    """A display of a fresh Xvfb of the test's own (no window manager)."""
+    if not all(shutil.which(tool) for tool in ("Xvfb", "xwininfo", "xprop")):
+        pytest.skip("needs xvfb and x11-utils")
     read, write = os.pipe()
     xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
         pass_fds=(write,),
         stderr=subprocess.DEVNULL,
     )
     os.close(write)
     try:
         with os.fdopen(read) as pipe:
-            display = f":{pipe.readline().strip()}"
-        user = NewUser(built, tmp_path)
-        x_env = {"PATH": os.environ["PATH"], "DISPLAY": display}
-        window = user.start(QT_QPA_PLATFORM="xcb", DISPLAY=display)
-        try:
-
-            def mapped() -> str:
-                tree = subprocess.run(
-                    ["xwininfo", "-root", "-tree"], env=x_env, capture_output=True, text=True
-                ).stdout
-                ours = [line for line in tree.splitlines() if '("mentor-desk" ' in line]
-                big = [line.split()[0] for line in ours if "1x1+" not in line]
-                return big[0] if big else ""
-
-            assert wait_for(mapped), "no Mentor Desk window appeared"
-            props = subprocess.run(
-                ["xprop", "-id", mapped()], env=x_env, capture_output=True, text=True
-            ).stdout
-            assert '_NET_WM_NAME(UTF8_STRING) = "Mentor Desk"' in props
-            assert "Icon (16 x 16)" in props and "Icon (48 x 48)" in props
-        finally:
-            err = user.stop(window)
-        assert err.strip() == ""
+            yield f":{pipe.readline().strip()}"
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=30)
+
+
+def x_tool(display: str, *args: str) -> str:
+    env = {"PATH": os.environ["PATH"], "DISPLAY": display}
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=30).stdout
+
+
+@pytest.mark.slow
+def test_built_window_shows_on_x_with_its_icon(built: Path, tmp_path: Path, x_display: str) -> None:
+    user = NewUser(built, tmp_path)
+    window = user.start(QT_QPA_PLATFORM="xcb", DISPLAY=x_display)
+    try:
+
+        def main_window() -> str:
+            tree = x_tool(x_display, "xwininfo", "-root", "-tree")
+            ours = [line for line in tree.splitlines() if '("mentor-desk" ' in line]
+            big = [line.split()[0] for line in ours if "1x1+" not in line]
+            return big[0] if big else ""
+
+        assert wait_for(main_window), "no Mentor Desk window appeared"
+        props = x_tool(x_display, "xprop", "-id", main_window())
+        assert '_NET_WM_NAME(UTF8_STRING) = "Mentor Desk"' in props
+        assert "Icon (16 x 16)" in props and "Icon (48 x 48)" in props
+    finally:
+        err = user.stop(window)
+    assert err.strip() == ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("xdotool"), reason="needs xdotool")
+def test_built_window_exports_a_pitch_packet_and_opens_the_users_viewer(
+    built: Path, tmp_path: Path, x_display: str
+) -> None:
+    """File > Export pitch packet, typed as a person would; then "Open in PDF viewer".
+
+    The viewer (a stand-in ``xdg-open`` on PATH) must get the user's environment, not
+    the build's libraries and Qt plugins.
+    """
+    user = NewUser(built, tmp_path)
+    viewer = Path(user.env["PATH"]) / "xdg-open"
+    viewer.write_text(
+        '#!/bin/sh\nexport -p > "$HOME/viewer.env"\necho "$@" > "$HOME/viewer.args"\n'
+    )
+    viewer.chmod(0o755)
+    user.run("demo")
+    target = tmp_path / "from-window.pdf"
+    window = user.start(QT_QPA_PLATFORM="xcb", DISPLAY=x_display)
+    try:
+
+        def titles() -> list[str]:
+            """The titles of the program's windows on screen (menus have none)."""
+            found = x_tool(
+                x_display, "xdotool", "search", "--onlyvisible", "--pid", str(window.pid)
+            )
+            return [x_tool(x_display, "xdotool", "getwindowname", w).strip() for w in found.split()]
+
+        def key(*keys: str) -> None:
+            x_tool(x_display, "xdotool", "key", *keys)
+
+        def main_title() -> str:
+            return next((t for t in titles() if "IT Management Mentoring 2027" in t), "")
+
+        assert wait_for(main_title), f"no window on the example program: {titles()}"
+        found = x_tool(x_display, "xdotool", "search", "--onlyvisible", "--name", main_title())
+        x_tool(x_display, "xdotool", "windowfocus", "--sync", found.split()[0])
+        key("alt+f")
+        assert wait_for(lambda: len(titles()) == 2), "the File menu did not open"
+        key("p")  # Export &pitch packet...
+        assert wait_for(lambda: any(t.startswith("Export pitch packet") for t in titles()))
+        key("ctrl+a")
+        x_tool(x_display, "xdotool", "type", "--delay", "20", str(target))
+        key("Return")
+        assert wait_for(lambda: target.is_file() and len(titles()) == 2), titles()
+        key("Return")  # the message's default button: Open in PDF viewer
+        args = user.home / "viewer.args"
+        assert wait_for(lambda: args.is_file() and args.read_text().strip() != ""), "no viewer"
+    finally:
+        err = user.stop(window)
+    assert err.strip() == ""
+    assert args.read_text().strip() == target.as_uri()
+    viewer_env = (user.home / "viewer.env").read_text()
+    for name in ("LD_LIBRARY_PATH", "QT_PLUGIN_PATH", "QML2_IMPORT_PATH"):
+        assert f"export {name}=" not in viewer_env, viewer_env
+    assert f"export HOME='{user.home}'" in viewer_env
+    text = pdf_text(target)
+    assert "Pitch packet" in text and "IT Management Mentoring 2027" in text
