@@ -21,9 +21,12 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 import mentor_desk.ui  # noqa: F401 - first: its guard keeps None/True alive under PySide6 6.12
+from mentor_desk import paths
 
 if TYPE_CHECKING:
     from mentor_desk.ui.main_window import MainWindow
@@ -37,11 +40,21 @@ def ensure_app() -> QApplication:
         app.setApplicationName("Mentor Desk")
         app.setOrganizationName("mentor-desk")
         app.setApplicationDisplayName("Mentor Desk")
+        app.setDesktopFileName(paths.APP_NAME)  # resources/mentor-desk.desktop
+        app.setWindowIcon(window_icon())
     assert isinstance(app, QApplication)
     from mentor_desk.ui.fonts import register_shipped_fonts
 
     register_shipped_fonts()
     return app
+
+
+def window_icon() -> QIcon:
+    """The application's icon in every size a desktop asks for (title bar, task switcher)."""
+    icon = QIcon()
+    for size in paths.ICON_SIZES:
+        icon.addFile(str(paths.icon_file(size)), QSize(size, size))
+    return icon
 
 
 def import_store_lean() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 APP_NAME = "mentor-desk"
 DB_ENV = "MENTOR_DESK_DB"
 DB_FILENAME = "mentor-desk.db"
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
 
 def default_db_path() -> Path:
@@ -44,3 +45,9 @@ def fonts_dir() -> Path:
 
 def icons_dir() -> Path:
     return resources_dir() / "icons"
+
+
+def icon_file(size: int | None = None) -> Path:
+    """The application icon: the PNG of ``size`` pixels (one of ``ICON_SIZES``), else the SVG."""
+    name = f"{APP_NAME}-{size}.png" if size else f"{APP_NAME}.svg"
+    return icons_dir() / name

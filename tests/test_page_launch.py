@@ -113,7 +113,7 @@ def edit_cell(qtbot, table, row: int, field: str, text: str) -> None:
     editor.del_()
     type_text(editor, text)
     QTest.keyClick(editor, Qt.Key.Key_Return)  # the view commits on its next turn
-    qtbot.waitUntil(lambda: not editor.isVisible())
+    qtbot.waitUntil(lambda: not any(e.isVisible() for e in table.view.findChildren(QLineEdit)))
 
 
 def test_tabs_have_mnemonics_and_counts(window):
