@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
@@ -411,12 +412,32 @@ def write_atomically(path: Path, data: bytes) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
+            # mkstemp makes the file private (0600); give it what a plain write would.
+            os.fchmod(out.fileno(), _file_mode(path))
             os.fsync(out.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise _write_error(path, exc) from exc
+
+
+def _file_mode(path: Path) -> int:
+    """The permissions for a file written at ``path``: those of the file it replaces, or
+    what ``open()`` would give a new one (0666 less the umask)."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(path.stat().st_mode)
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Read, not set: os.umask() changes the whole process's mask, and exports run in a thread.
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text().splitlines()
+        return int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}

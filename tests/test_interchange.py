@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -367,3 +368,21 @@ def test_dump_atomic_replace_and_unknown_program(tmp_path, db_path, capsys, nort
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     code, _, err = run(capsys, "--db", str(db_path), "dump", "Nope")
     assert code == 2 and "no program 'Nope'" in err
+
+
+def test_written_files_get_the_permissions_a_plain_write_gives(
+    tmp_path, db_path, capsys, northwind
+):
+    old_mask = os.umask(0o027)
+    try:
+        new = tmp_path / "new.json"
+        assert run(capsys, "--db", str(db_path), "dump", "1", "-o", str(new))[0] == 0
+        assert stat.S_IMODE(new.stat().st_mode) == 0o640  # 0666 less the umask, not 0600
+        kept = tmp_path / "kept.json"
+        kept.write_text("old", "utf-8")
+        kept.chmod(0o604)
+        assert run(capsys, "--db", str(db_path), "dump", "1", "-o", str(kept))[0] == 0
+        assert kept.read_text("utf-8").startswith("{")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o604  # a replaced file keeps its mode
+    finally:
+        os.umask(old_mask)
