@@ -23,6 +23,7 @@ export PYTHONDONTWRITEBYTECODE=1  # PyInstaller imports the package to analyse i
 rm -rf "$build/pyinstaller" "$dist/mentor-desk" "$dist/mentor-desk.tar.gz"
 # --paths: the package is an editable install, which PyInstaller cannot see through.
 # --collect-submodules: the step pages are imported by name (ui/main_window.page_class).
+# --hidden-import _rl_accel: ReportLab imports its C accelerator through exec() of a string.
 # --icon is only for Windows and macOS; on Linux the window icon comes from resources/icons.
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN \
   --name mentor-desk --paths "$root" --collect-submodules mentor_desk \
@@ -30,6 +31,7 @@ rm -rf "$build/pyinstaller" "$dist/mentor-desk" "$dist/mentor-desk.tar.gz"
   --add-data "$root/resources:resources" \
   --add-data "$root/mentor_desk/program.schema.json:mentor_desk" \
   --add-data "$root/mentor_desk/northwind.json:mentor_desk" \
+  --hidden-import _rl_accel \
   --exclude-module tkinter --exclude-module pytest --exclude-module pytestqt \
   --distpath "$dist" --workpath "$build/pyinstaller" --specpath "$build" \
   packaging/launcher.py

@@ -286,6 +286,7 @@ def test_built_program_carries_its_resources_and_qt_modules(built: Path) -> None
     for name in ("program.schema.json", "northwind.json"):
         json.loads((inside / "mentor_desk" / name).read_text("utf-8"))
     assert (inside / "PySide6" / "QtPdfWidgets.abi3.so").is_file()  # the in-app preview
+    assert list(inside.glob("_rl_accel*.so")), "ReportLab's accelerator (loaded by exec)"
     platforms = inside / "PySide6" / "Qt" / "plugins" / "platforms"
     assert (platforms / "libqxcb.so").is_file() and (platforms / "libqoffscreen.so").is_file()
     assert desktop_entry(built / "mentor-desk.desktop")["Icon"] == "mentor-desk"
