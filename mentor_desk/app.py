@@ -39,25 +39,20 @@ def ensure_app() -> QApplication:
 
 
 def import_store_lean() -> None:
-    """Import sqlite-utils without numpy (about 0.2 s of start-up it does not need).
+    """Import sqlite-utils now, without numpy (see ``store.database.import_sqlite_utils``).
 
-    sqlite-utils imports numpy, if installed, only to map numpy column types,
-    which Mentor Desk never writes; numpy stays importable afterwards (scipy
-    loads it when matching needs it).
+    Start-up does not need it: a file that is up to date is opened and read
+    with ``sqlite3``; the window imports sqlite-utils on an idle timer once it
+    is shown, and the first write imports it if that has not happened yet.
     """
-    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
+    from mentor_desk.store.database import import_sqlite_utils
+
+    import_sqlite_utils()
 
 
 def create_window(db_path: str | os.PathLike[str]) -> MainWindow:
     """Open the program file at ``db_path`` and build the main window on it (not shown)."""
     ensure_app()
-    import_store_lean()
     from mentor_desk import services
     from mentor_desk.ui.main_window import MainWindow
 
@@ -88,7 +83,6 @@ def run_gui(db_arg: str | None) -> int:
     """Show the window on the file ``--db`` / ``$MENTOR_DESK_DB`` / the default names."""
     app = ensure_app()
     _install_crash_handler()
-    import_store_lean()
     from mentor_desk import services
     from mentor_desk.errors import KnownError
     from mentor_desk.paths import resolve_db_path

@@ -48,7 +48,7 @@ def open_file(path: Path, *, readonly: bool = False) -> ProgramFile:
 
 
 def repo(pf: ProgramFile) -> Repository:
-    return Repository(pf.db)
+    return Repository(pf.conn)
 
 
 # ----- programs whole ---------------------------------------------------------
@@ -471,9 +471,7 @@ def export_participants_csv(pf: ProgramFile, *, program_id: int, path: Path) -> 
     return len(program.participants)
 
 
-def propose_pairs(
-    pf: ProgramFile, *, program_id: int, today: dt.date, excluded: Any = ()
-) -> Any:
+def propose_pairs(pf: ProgramFile, *, program_id: int, today: dt.date, excluded: Any = ()) -> Any:
     """Proposals for the unpaired mentees (``domain.matching.MatchResult``); writes nothing.
 
     ``excluded``: (mentor, mentee) name pairs the user rejected, never proposed again.
@@ -580,9 +578,7 @@ def build_document(
     if prepared_for is not None and kind != "pitch":
         raise KnownError("only the pitch packet is prepared for a stakeholder")
     buffer = io.BytesIO()
-    common: dict[str, Any] = dict(
-        paper=paper, today=today, progress=progress, cancelled=cancelled
-    )
+    common: dict[str, Any] = dict(paper=paper, today=today, progress=progress, cancelled=cancelled)
     if kind == "pitch":
         from mentor_desk.reports import pitch
 

@@ -15,12 +15,13 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from mentor_desk.domain import model as m
 from mentor_desk.errors import ConflictError, NotFoundError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TEXT, NUM, INT, BOOL, DATE, REF = "text", "num", "int", "bool", "date", "ref"
 
@@ -314,6 +315,69 @@ def _to_db(kind: str, value: Any) -> Any:
     return value
 
 
+# Text fields whose values repeat across a program's rows (a department, a status, an
+# evaluator's role): loading keeps one string object per distinct value.
+SHARED_TEXT_FIELDS = frozenset(
+    {
+        "audience",
+        "by",
+        "category",
+        "channel",
+        "department",
+        "group",
+        "kind",
+        "level",
+        "manager",
+        "owner",
+        "role",
+        "source",
+        "stance",
+        "status",
+        "title",
+        "unit",
+    }
+)
+
+
+class _Shared:
+    """One object per distinct value while one program loads (its strings and dates).
+
+    A program of 2,000 participants holds tens of thousands of dates and
+    departments, skills and statuses, most of them repeats; sharing them keeps
+    the loaded program smaller and parses each date once.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._dates: dict[str, dt.date] = {}
+
+    def text(self, value: str) -> str:
+        return self._texts.setdefault(value, value)
+
+    def date(self, value: str) -> dt.date:
+        day = self._dates.get(value)
+        if day is None:
+            day = self._dates[value] = dt.date.fromisoformat(value)
+        return day
+
+
+def _converters(coll: Collection, names: dict[str, dict[int, str]], shared: _Shared) -> list[Any]:
+    """Per column, what turns a stored non-null value into the field's (None: as stored)."""
+    converters: list[Any] = []
+    for col in coll.columns:
+        if col.kind == REF:
+            converters.append(names[col.ref].__getitem__)  # type: ignore[index]
+        elif col.kind == DATE:
+            converters.append(shared.date)
+        elif col.kind == BOOL:
+            converters.append(bool)
+        elif col.kind == TEXT and col.field in SHARED_TEXT_FIELDS:
+            converters.append(shared.text)
+        else:
+            converters.append(None)
+    return converters
+
+
 def _from_db(kind: str, value: Any) -> Any:
     if value is None:
         return None
@@ -333,11 +397,16 @@ class Snapshot:
 
 
 class Repository:
-    """Reads and writes programs in one open sqlite-utils ``Database``."""
+    """Reads and writes programs over one open connection (or sqlite-utils ``Database``).
 
-    def __init__(self, db: Database):
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    Every statement runs on the plain ``sqlite3`` connection; the writes are
+    made atomic by the caller's ``ProgramFile.transaction()`` (sqlite-utils).
+    """
+
+    def __init__(self, source: sqlite3.Connection | Database):
+        self.conn: sqlite3.Connection = (
+            source if isinstance(source, sqlite3.Connection) else source.conn
+        )
         self._children: dict[str, list[tuple[str, str, str]]] | None = None
 
     # ----- the program list -------------------------------------------------
@@ -413,6 +482,7 @@ class Repository:
                 get["adviser_review.notes"],
             )
         names: dict[str, dict[int, str]] = {}
+        shared = _Shared()
         loaded: dict[str, list[Any]] = {}
         parents: dict[str, list[int]] = {}
         for name in (
@@ -436,15 +506,15 @@ class Repository:
             "ideas",
             "journal",
         ):
-            items, parent_ids = self._load_collection(COLLECTIONS[name], program_id, names)
+            items, parent_ids = self._load_collection(COLLECTIONS[name], program_id, names, shared)
             loaded[name] = items
             parents[name] = parent_ids
             if name in ("stakeholders", "participants", "metrics"):
                 names[name] = {item.id: item.name for item in items}
 
-        self._attach_skills(program_id, loaded["participants"])
+        self._attach_skills(program_id, loaded["participants"], shared)
         self._attach_attendees(program_id, loaded["pitch_meetings"], names["stakeholders"])
-        self._attach_evaluations(program_id, loaded["development_goals"])
+        self._attach_evaluations(program_id, loaded["development_goals"], shared)
         metric_by_goal = dict(zip(parents["metrics"], loaded["metrics"], strict=True))
         for goal in loaded["goals"]:
             goal.metric = metric_by_goal.get(goal.id)
@@ -490,7 +560,11 @@ class Repository:
         )
 
     def _load_collection(
-        self, coll: Collection, program_id: int, names: dict[str, dict[int, str]]
+        self,
+        coll: Collection,
+        program_id: int,
+        names: dict[str, dict[int, str]],
+        shared: _Shared,
     ) -> tuple[list[Any], list[int]]:
         select = ", ".join(f'"{c.sql}"' for c in coll.columns)
         if coll.name == "metrics":
@@ -500,17 +574,7 @@ class Repository:
                 f"SELECT id, 0, {select} FROM {coll.table} WHERE program_id = ? "
                 "ORDER BY position, id"
             )
-        converters = []
-        for col in coll.columns:
-            if col.kind == REF:
-                lookup = names[col.ref]  # type: ignore[index]
-                converters.append(lookup.__getitem__)
-            elif col.kind == DATE:
-                converters.append(dt.date.fromisoformat)
-            elif col.kind == BOOL:
-                converters.append(bool)
-            else:
-                converters.append(None)
+        converters = _converters(coll, names, shared)
         field_names = [c.field for c in coll.columns]
         cls = coll.cls
         items = []
@@ -524,7 +588,9 @@ class Repository:
             parent_ids.append(row[1])
         return items, parent_ids
 
-    def _attach_skills(self, program_id: int, participants: list[m.Participant]) -> None:
+    def _attach_skills(
+        self, program_id: int, participants: list[m.Participant], shared: _Shared
+    ) -> None:
         by_id = {p.id: p for p in participants}
         for pid, skill in self.conn.execute(
             "SELECT s.participant_id, s.skill FROM participant_skills s "
@@ -532,7 +598,7 @@ class Repository:
             "WHERE p.program_id = ? ORDER BY s.participant_id, s.position",
             [program_id],
         ):
-            by_id[pid].skills.append(skill)
+            by_id[pid].skills.append(shared.text(skill))
 
     def _attach_attendees(
         self, program_id: int, meetings: list[m.PitchMeeting], stakeholders: dict[int, str]
@@ -546,10 +612,14 @@ class Repository:
         ):
             by_id[mid].attendees.append(stakeholders[sid])
 
-    def _attach_evaluations(self, program_id: int, goals: list[m.DevelopmentGoal]) -> None:
+    def _attach_evaluations(
+        self, program_id: int, goals: list[m.DevelopmentGoal], shared: _Shared
+    ) -> None:
         coll = COLLECTIONS["evaluations"]
         by_id = {g.id: g for g in goals}
         select = ", ".join(f'e."{c.sql}"' for c in coll.columns)
+        converters = _converters(coll, {}, shared)
+        field_names = [c.field for c in coll.columns]
         for row in self.conn.execute(
             f"SELECT e.id, e.development_goal_id, {select} FROM evaluations e "
             "JOIN development_goals g ON g.id = e.development_goal_id "
@@ -557,7 +627,8 @@ class Repository:
             [program_id],
         ):
             values = {
-                c.field: _from_db(c.kind, v) for c, v in zip(coll.columns, row[2:], strict=True)
+                fname: (conv(v) if conv is not None and v is not None else v)
+                for fname, conv, v in zip(field_names, converters, row[2:], strict=True)
             }
             by_id[row[1]].evaluations.append(m.Evaluation(id=row[0], **values))
 
