@@ -12,8 +12,9 @@ use case in ``ProgramFile.transaction()`` so that it is whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -339,6 +340,32 @@ SHARED_TEXT_FIELDS = frozenset(
 )
 
 
+class _Interned(dict[str, str]):
+    """One string object per distinct value: ``texts[value]``."""
+
+    def __missing__(self, value: str) -> str:
+        self[value] = value
+        return value
+
+
+class _Dates(dict[str, dt.date]):
+    """Each stored date parsed once: ``dates["2026-03-01"]``."""
+
+    def __missing__(self, value: str) -> dt.date:
+        day = self[value] = dt.date.fromisoformat(value)
+        return day
+
+
+class _Bools(dict[Any, bool]):
+    """A stored flag as a bool: ``BOOLS[1]`` is True (any other value as ``bool()`` says)."""
+
+    def __missing__(self, value: Any) -> bool:
+        return bool(value)
+
+
+BOOLS = _Bools({0: False, 1: True})
+
+
 class _Shared:
     """One object per distinct value while one program loads (its strings and dates).
 
@@ -348,34 +375,66 @@ class _Shared:
     """
 
     def __init__(self) -> None:
-        self._texts: dict[str, str] = {}
-        self._dates: dict[str, dt.date] = {}
-
-    def text(self, value: str) -> str:
-        return self._texts.setdefault(value, value)
-
-    def date(self, value: str) -> dt.date:
-        day = self._dates.get(value)
-        if day is None:
-            day = self._dates[value] = dt.date.fromisoformat(value)
-        return day
+        self.texts = _Interned()
+        self.dates = _Dates()
 
 
-def _converters(coll: Collection, names: dict[str, dict[int, str]], shared: _Shared) -> list[Any]:
-    """Per column, what turns a stored non-null value into the field's (None: as stored)."""
-    converters: list[Any] = []
+def _lookups(coll: Collection, names: dict[str, dict[int, str]], shared: _Shared) -> list[Any]:
+    """Per column, the mapping a stored non-null value is looked up in (None: as stored).
+
+    A reference looks the row id up among the names; a date, a repeating
+    text and a boolean go through ``_Dates``, ``_Interned`` and ``BOOLS``.
+    """
+    lookups: list[Any] = []
     for col in coll.columns:
         if col.kind == REF:
-            converters.append(names[col.ref].__getitem__)  # type: ignore[index]
+            lookups.append(names[col.ref])  # type: ignore[index]
         elif col.kind == DATE:
-            converters.append(shared.date)
+            lookups.append(shared.dates)
         elif col.kind == BOOL:
-            converters.append(bool)
+            lookups.append(BOOLS)
         elif col.kind == TEXT and col.field in SHARED_TEXT_FIELDS:
-            converters.append(shared.text)
+            lookups.append(shared.texts)
         else:
-            converters.append(None)
-    return converters
+            lookups.append(None)
+    return lookups
+
+
+@functools.cache
+def _row_factory(coll_name: str, looked_up: tuple[bool, ...]) -> Callable[..., Any]:
+    """A function that, given a collection's class and lookups, makes its row-to-item function.
+
+    ``make(row)`` is ``cls(id=row[0], field=row[2], other=lookup[row[3]], ...)``
+    written out once per collection (as dataclasses writes ``__init__``), so
+    loading 2,000 participants does not build a dict of keyword arguments per
+    row. Field names come from ``COLLECTIONS``, never from the file.
+    """
+    coll = COLLECTIONS[coll_name]
+    params, args = [], []
+    for i, (col, lookup) in enumerate(zip(coll.columns, looked_up, strict=True)):
+        assert col.field.isidentifier()
+        value = f"row[{i + 2}]"
+        if lookup:
+            params.append(f"l{i}")
+            args.append(f"{col.field}=None if {value} is None else l{i}[{value}]")
+        else:
+            args.append(f"{col.field}={value}")
+    source = (
+        f"def factory(cls, {', '.join(params)}):\n"
+        f"    return lambda row: cls(id=row[0], {', '.join(args)})\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # noqa: S102 - generated from our own column names
+    return namespace["factory"]
+
+
+def _row_maker(
+    coll: Collection, names: dict[str, dict[int, str]], shared: _Shared
+) -> Callable[[Sequence[Any]], Any]:
+    """``make(row)``: the item of a row ``(id, parent id, *columns)`` of ``coll``."""
+    lookups = _lookups(coll, names, shared)
+    factory = _row_factory(coll.name, tuple(lookup is not None for lookup in lookups))
+    return factory(coll.cls, *(lookup for lookup in lookups if lookup is not None))
 
 
 def _from_db(kind: str, value: Any) -> Any:
@@ -574,17 +633,10 @@ class Repository:
                 f"SELECT id, 0, {select} FROM {coll.table} WHERE program_id = ? "
                 "ORDER BY position, id"
             )
-        converters = _converters(coll, names, shared)
-        field_names = [c.field for c in coll.columns]
-        cls = coll.cls
-        items = []
-        parent_ids = []
-        for row in self.conn.execute(sql, [program_id]):
-            values = {
-                fname: (conv(v) if conv is not None and v is not None else v)
-                for fname, conv, v in zip(field_names, converters, row[2:], strict=True)
-            }
-            items.append(cls(id=row[0], **values))
+        make = _row_maker(coll, names, shared)
+        items, parent_ids = [], []
+        for row in self.conn.execute(sql, [program_id]):  # row by row: no list of all rows
+            items.append(make(row))
             parent_ids.append(row[1])
         return items, parent_ids
 
@@ -592,13 +644,14 @@ class Repository:
         self, program_id: int, participants: list[m.Participant], shared: _Shared
     ) -> None:
         by_id = {p.id: p for p in participants}
+        texts = shared.texts
         for pid, skill in self.conn.execute(
             "SELECT s.participant_id, s.skill FROM participant_skills s "
             "JOIN participants p ON p.id = s.participant_id "
             "WHERE p.program_id = ? ORDER BY s.participant_id, s.position",
             [program_id],
         ):
-            by_id[pid].skills.append(shared.text(skill))
+            by_id[pid].skills.append(texts[skill])
 
     def _attach_attendees(
         self, program_id: int, meetings: list[m.PitchMeeting], stakeholders: dict[int, str]
@@ -618,19 +671,14 @@ class Repository:
         coll = COLLECTIONS["evaluations"]
         by_id = {g.id: g for g in goals}
         select = ", ".join(f'e."{c.sql}"' for c in coll.columns)
-        converters = _converters(coll, {}, shared)
-        field_names = [c.field for c in coll.columns]
+        make = _row_maker(coll, {}, shared)
         for row in self.conn.execute(
             f"SELECT e.id, e.development_goal_id, {select} FROM evaluations e "
             "JOIN development_goals g ON g.id = e.development_goal_id "
             "WHERE g.program_id = ? ORDER BY e.development_goal_id, e.position, e.id",
             [program_id],
         ):
-            values = {
-                fname: (conv(v) if conv is not None and v is not None else v)
-                for fname, conv, v in zip(field_names, converters, row[2:], strict=True)
-            }
-            by_id[row[1]].evaluations.append(m.Evaluation(id=row[0], **values))
+            by_id[row[1]].evaluations.append(make(row))
 
     def insert_program(self, program: m.Program) -> int:
         """Store a whole program (a new one); returns its id. Ids in it are ignored."""
