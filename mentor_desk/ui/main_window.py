@@ -12,6 +12,7 @@ the current step is kept per program in the program file itself.
 from __future__ import annotations
 
 import importlib
+import linecache
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -207,6 +208,12 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._make_menus()
         self._set_file(pf)
+        # PySide6 reads the whole source of every module imported after it (to see
+        # whether the module uses PySide6, for its `__feature__` switching), and
+        # linecache keeps the lines: about 4 MB by now that nothing needs (a
+        # traceback reads them again). Dropped before the program is loaded and
+        # its page built, so that they are built in that memory instead of beside it.
+        linecache.clearcache()
         self._restore_settings()
 
     # ----- after the first frame -------------------------------------------------------
@@ -227,6 +234,7 @@ class MainWindow(QMainWindow):
         if self._closing or not self._warm_up:
             return
         self._warm_up.pop(0)()
+        linecache.clearcache()  # the sources PySide6 just read (see __init__)
         if self._warm_up:
             self._warm_up_timer.start(0)
 
