@@ -426,9 +426,10 @@ class ProgramFile:
         window runs these steps one per turn of its event loop once it is
         shown, so that no single step holds the window up. Each is harmless
         to run twice or after ``db`` is ready; none is needed for correctness:
-        ``db`` does everything that is left the first time it is used.
+        ``db`` does everything that is left the first time it is used. A file
+        opened read-only is never written: it needs none.
         """
-        if self._db is not None:
+        if self._db is not None or self.readonly:
             return []
         steps: list[Callable[[], object]] = [
             lambda name=name: _import_quietly(name) for name in SQLITE_UTILS_DEPENDENCIES
