@@ -57,26 +57,9 @@ def window_icon() -> QIcon:
     return icon
 
 
-def import_store_lean() -> None:
-    """Import sqlite-utils without numpy (about 0.2 s of start-up it does not need).
-
-    sqlite-utils imports numpy, if installed, only to map numpy column types,
-    which Mentor Desk never writes; numpy stays importable afterwards (scipy
-    loads it when matching needs it).
-    """
-    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
-
-
 def create_window(db_path: str | os.PathLike[str]) -> MainWindow:
     """Open the program file at ``db_path`` and build the main window on it (not shown)."""
     ensure_app()
-    import_store_lean()
     from mentor_desk import services
     from mentor_desk.ui.main_window import MainWindow
 
@@ -122,7 +105,6 @@ def open_start_window(db_arg: str | None) -> MainWindow | None:
     its newest good backup restored, else the user opens another file or quits.
     """
     ensure_app()
-    import_store_lean()
     from mentor_desk.paths import resolve_db_path
     from mentor_desk.store.database import ProgramFile
     from mentor_desk.ui import dialogs

@@ -51,7 +51,7 @@ def open_file(path: Path, *, readonly: bool = False) -> ProgramFile:
 
 
 def repo(pf: ProgramFile) -> Repository:
-    return Repository(pf.db)
+    return Repository(pf.conn)
 
 
 # ----- programs whole ---------------------------------------------------------

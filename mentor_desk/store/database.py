@@ -3,20 +3,25 @@
 A file is looked at read-only before anything writes to it, so that a file
 that is not ours, is damaged or comes from a newer Mentor Desk is refused
 with one clear line and left byte-for-byte as it was.
+
+Opening a file that is up to date needs only ``sqlite3``; sqlite-utils (the
+transactions every write goes through, and the migrations) is imported the
+first time ``ProgramFile.db`` is used, or earlier by ``import_sqlite_utils``
+(the window does that on an idle timer once it is shown).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import os
-import socket
 import sqlite3
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mentor_desk.errors import (
     DatabaseFileError,
@@ -26,10 +31,57 @@ from mentor_desk.errors import (
 )
 from mentor_desk.store import migrations as schema
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 APPLICATION_ID = schema.APPLICATION_ID
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_DIR_SUFFIX = ".backups"
 BACKUP_EVERY = dt.timedelta(days=1)
+
+
+def import_sqlite_utils() -> None:
+    """Import sqlite-utils without numpy (about 0.2 s and 10 MB it does not need).
+
+    sqlite-utils imports numpy, if installed, only to map numpy column types,
+    which Mentor Desk never writes; numpy stays importable afterwards (scipy
+    loads it when matching needs it).
+    """
+    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
+
+
+# What importing sqlite-utils and loading its plugins bring in, one module at a time
+# (see ``ProgramFile.warm_up_steps``).
+SQLITE_UTILS_DEPENDENCIES = (
+    "decimal",
+    "uuid",
+    "secrets",
+    "pluggy",
+    "click",
+    "dateutil.parser",
+    "sqlite_fts4",
+    "importlib.metadata",
+)
+
+
+def _import_quietly(name: str) -> None:
+    """Import a module ahead of need; one that is missing is left to its real import."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module(name)
+
+
+def sqlite_utils_database(conn: sqlite3.Connection) -> Database:
+    """The sqlite-utils ``Database`` over an open connection (importing sqlite-utils if needed)."""
+    import_sqlite_utils()
+    from sqlite_utils import Database
+
+    return Database(conn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +133,9 @@ def inspect_file(path: Path) -> FileState:
                 f"{path} was written by a newer Mentor Desk (file version {version}, "
                 f"this version reads up to {schema.SCHEMA_VERSION}); update Mentor Desk to open it"
             )
+        # The check reads every page once: a small page cache is enough (and keeps
+        # the whole file out of memory at start-up).
+        conn.execute("PRAGMA cache_size = -256")
         check = conn.execute("PRAGMA quick_check").fetchall()
         if check != [("ok",)]:
             raise DatabaseFileError(f"{path} is damaged ({check[0][0]})")
@@ -118,7 +173,7 @@ class WriterLock:
                 f"({owner}); close it there first"
             )
         os.ftruncate(fd, 0)
-        os.write(fd, f"{socket.gethostname()} {os.getpid()}\n".encode())
+        os.write(fd, f"{_host_name()} {os.getpid()}\n".encode())
         self._handle = fd
 
     def release(self) -> None:
@@ -128,6 +183,15 @@ class WriterLock:
             _unlock(self._handle)
             os.close(self._handle)
             self._handle = None
+
+
+def _host_name() -> str:
+    """This computer's name (what ``socket.gethostname()`` gives, without importing socket)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket  # pragma: no cover - Windows
+
+    return socket.gethostname()  # pragma: no cover
 
 
 def _read_owner(fd: int) -> str:
@@ -530,15 +594,20 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
+    # What sqlite-utils' Database sets on the connection it wraps; set here too, so
+    # the connection behaves the same before and after sqlite-utils is first used.
+    conn.execute("PRAGMA recursive_triggers = ON")
     return conn
 
 
 class ProgramFile:
-    """An open program file: the sqlite-utils ``Database`` and, if writable, its lock.
+    """An open program file: its connection, the sqlite-utils ``Database``, the lock.
 
     Attributes:
         path: the file's path.
-        db: the sqlite-utils Database over the connection.
+        conn: the sqlite3 connection (reads use it directly).
+        db: the sqlite-utils Database over ``conn``, made the first time it is
+            used; every write goes through it (``transaction``).
         readonly: True when opened only to read (no lock taken).
         backup_problem: why the daily backup on opening could not be taken (None: no problem);
             the file is open all the same, and the window and command line say so.
@@ -546,19 +615,50 @@ class ProgramFile:
 
     backup_problem: str | None = None
 
-    def __init__(self, path: Path, db: Database, lock: WriterLock | None, readonly: bool):
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        lock: WriterLock | None,
+        readonly: bool,
+        db: Database | None = None,
+    ):
         self.path = path
-        self.db = db
+        self.conn = conn
+        self._db = db
         self._lock = lock
         self.readonly = readonly
+        self._closed = False
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = sqlite_utils_database(self.conn)
+        return self._db
+
+    def warm_up_steps(self) -> list[Callable[[], object]]:
+        """Small steps that together make ``db`` ready, so the first write does not wait.
+
+        Importing sqlite-utils and loading its plugins takes about 0.15 s; the
+        window runs these steps one per turn of its event loop once it is
+        shown, so that no single step holds the window up. Each is harmless
+        to run twice or after ``db`` is ready; none is needed for correctness:
+        ``db`` does everything that is left the first time it is used. A file
+        opened read-only is never written: it needs none.
+        """
+        if self._db is not None or self.readonly:
+            return []
+        steps: list[Callable[[], object]] = [
+            lambda name=name: _import_quietly(name) for name in SQLITE_UTILS_DEPENDENCIES
+        ]
+        steps.append(import_sqlite_utils)
+        steps.append(lambda: None if self._closed else self.db)
+        return steps
 
     def close(self) -> None:
+        self._closed = True
         with contextlib.suppress(sqlite3.Error):
-            self.db.conn.close()
+            self.conn.close()
         if self._lock:
             self._lock.release()
             self._lock = None
@@ -571,9 +671,9 @@ class ProgramFile:
 
     def backup(self, reason: str) -> Path | None:
         """Take a backup now (a file with no programs yet, or open read-only, needs none)."""
-        if self.readonly or not self.db.conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
+        if self.readonly or not self.conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
             return None
-        return backup(self.db.conn, self.path, reason)
+        return backup(self.conn, self.path, reason)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -612,7 +712,7 @@ def open_program_file(path: Path, *, readonly: bool = False) -> ProgramFile:
                 f"{path} is from an older Mentor Desk; open it for writing once to update it"
             )
         conn = _connect(path, readonly=True)
-        return ProgramFile(path, Database(conn), None, readonly=True)
+        return ProgramFile(path, conn, None, readonly=True)
 
     if not path.parent.is_dir():
         raise DatabaseFileError(f"the folder {path.parent} does not exist")
@@ -624,15 +724,14 @@ def open_program_file(path: Path, *, readonly: bool = False) -> ProgramFile:
     lock.acquire()
     try:
         conn = _connect(path, readonly=False)
-        db = Database(conn)
-        backup_problem = _prepare(db, path, state)
+        db, backup_problem = _prepare(conn, path, state)
     except DatabaseFileError:
         lock.release()
         raise
     except sqlite3.Error as exc:
         lock.release()
         raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
-    pf = ProgramFile(path, db, lock, readonly=False)
+    pf = ProgramFile(path, conn, lock, readonly=False, db=db)
     pf.backup_problem = backup_problem
     return pf
 
@@ -646,35 +745,38 @@ def _writable(path: Path) -> bool:
     return bool(mode & 0o222) and os.access(path, os.W_OK)
 
 
-def _prepare(db: Database, path: Path, state: FileState) -> str | None:
+def _prepare(
+    conn: sqlite3.Connection, path: Path, state: FileState
+) -> tuple[Database | None, str | None]:
     """Set the file up: WAL, identity, and any pending migrations (after a backup).
 
-    Returns why the daily backup failed, if it did: a full disk must not keep
-    the user from a file that needs no change to be opened.
+    Returns the sqlite-utils Database the migrations ran through (None when
+    none were pending: the file is then opened without importing sqlite-utils),
+    and why the daily backup failed, if it did: a full disk must not keep the
+    user from a file that needs no change to be opened.
     """
-    conn = db.conn
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:
             conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError as exc:
             raise DatabaseFileError(f"cannot write {path}: {exc}") from exc
-    pending = schema.migrations.pending(db)
-    if not pending:
+    if not schema.pending_names(conn):
         newest = list_backups(path)[:1]
         due = not newest or dt.datetime.now() - backup_time(newest[0]) > BACKUP_EVERY
         if due and conn.execute("SELECT 1 FROM programs LIMIT 1").fetchone():
             try:
                 backup(conn, path, "daily")
             except DatabaseFileError as exc:
-                return str(exc)
-        return None
+                return None, str(exc)
+        return None, None
     if not state.empty:
         backup(conn, path, f"before-migration-v{state.version}")
+    db = sqlite_utils_database(conn)
     try:
         schema.migrations.apply(db)
     except sqlite3.OperationalError as exc:
         raise DatabaseFileError(f"cannot update {path} to this version: {exc}") from exc
-    return None
+    return db, None
 
 
 def migrate_to(db: Database, last: str) -> None:

@@ -3,21 +3,32 @@
 Never edit or reorder a migration that has shipped: add a new one at the end.
 ``SCHEMA_VERSION`` is the number of migrations and is written to
 ``PRAGMA user_version`` so that any SQLite tool can tell a file's version.
+
+The migrations run through sqlite-utils' ``Migrations`` (``migrations``, built
+the first time it is used). Telling whether any are pending is a read of the
+table sqlite-utils records them in (``pending_names``), so that opening a file
+that is up to date does not import sqlite-utils at all.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "mentor-desk"
-
-migrations = Migrations(MIGRATION_SET)
+# The table sqlite-utils' Migrations records applied migrations in.
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 # "MnDk": identifies a Mentor Desk file to `PRAGMA application_id` and file(1).
 APPLICATION_ID = 0x4D6E446B
+
+# (name, function) of each migration, in order; registered with sqlite-utils when first used.
+_REGISTERED: list[tuple[str, Callable[[Database], None]]] = []
 
 
 def _migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
@@ -28,7 +39,7 @@ def _migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Da
     """
 
     def register(func: Callable[[Database], None]) -> Callable[[Database], None]:
-        version = len(migrations._migrations) + 1
+        version = len(_REGISTERED) + 1
 
         def apply(db: Database) -> None:
             func(db)
@@ -36,10 +47,51 @@ def _migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Da
             db.execute(f"PRAGMA user_version = {version}")
 
         apply.__name__ = func.__name__
-        migrations(name=name)(apply)
+        _REGISTERED.append((name, apply))
         return func
 
     return register
+
+
+def _build_migrations() -> Migrations:
+    from mentor_desk.store.database import import_sqlite_utils
+
+    import_sqlite_utils()
+    from sqlite_utils.migrations import Migrations
+
+    built = Migrations(MIGRATION_SET)
+    for name, apply in _REGISTERED:
+        built(name=name)(apply)
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    """``migrations``: the sqlite-utils ``Migrations`` of the program file (built once)."""
+    if name == "migrations":
+        built = _build_migrations()
+        globals()["migrations"] = built
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def pending_names(conn: sqlite3.Connection) -> list[str]:
+    """The migrations not applied to the file yet, in order; a read, no sqlite-utils needed.
+
+    The same answer as ``migrations.pending(db)``: every registered name that
+    the file's migrations table does not record for this migration set.
+    """
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
+    ).fetchone()
+    applied: set[str] = set()
+    if has_table:
+        applied = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+    return [name for name in MIGRATION_NAMES if name not in applied]
 
 
 _INITIAL_SCHEMA = """
@@ -375,5 +427,5 @@ def m0002_program_state(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = len(migrations._migrations)
-MIGRATION_NAMES = tuple(m.name for m in migrations._migrations)
+SCHEMA_VERSION = len(_REGISTERED)
+MIGRATION_NAMES = tuple(name for name, _apply in _REGISTERED)

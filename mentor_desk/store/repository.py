@@ -12,16 +12,18 @@ use case in ``ProgramFile.transaction()`` so that it is whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from mentor_desk.domain import model as m
 from mentor_desk.errors import ConflictError, NotFoundError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TEXT, NUM, INT, BOOL, DATE, REF = "text", "num", "int", "bool", "date", "ref"
 
@@ -315,6 +317,127 @@ def _to_db(kind: str, value: Any) -> Any:
     return value
 
 
+# Text fields whose values repeat across a program's rows (a department, a status, an
+# evaluator's role): loading keeps one string object per distinct value.
+SHARED_TEXT_FIELDS = frozenset(
+    {
+        "audience",
+        "by",
+        "category",
+        "channel",
+        "department",
+        "group",
+        "kind",
+        "level",
+        "manager",
+        "owner",
+        "role",
+        "source",
+        "stance",
+        "status",
+        "title",
+        "unit",
+    }
+)
+
+
+class _Interned(dict[str, str]):
+    """One string object per distinct value: ``texts[value]``."""
+
+    def __missing__(self, value: str) -> str:
+        self[value] = value
+        return value
+
+
+class _Dates(dict[str, dt.date]):
+    """Each stored date parsed once: ``dates["2026-03-01"]``."""
+
+    def __missing__(self, value: str) -> dt.date:
+        day = self[value] = dt.date.fromisoformat(value)
+        return day
+
+
+class _Bools(dict[Any, bool]):
+    """A stored flag as a bool: ``BOOLS[1]`` is True (any other value as ``bool()`` says)."""
+
+    def __missing__(self, value: Any) -> bool:
+        return bool(value)
+
+
+BOOLS = _Bools({0: False, 1: True})
+
+
+class _Shared:
+    """One object per distinct value while one program loads (its strings and dates).
+
+    A program of 2,000 participants holds tens of thousands of dates and
+    departments, skills and statuses, most of them repeats; sharing them keeps
+    the loaded program smaller and parses each date once.
+    """
+
+    def __init__(self) -> None:
+        self.texts = _Interned()
+        self.dates = _Dates()
+
+
+def _lookups(coll: Collection, names: dict[str, dict[int, str]], shared: _Shared) -> list[Any]:
+    """Per column, the mapping a stored non-null value is looked up in (None: as stored).
+
+    A reference looks the row id up among the names; a date, a repeating
+    text and a boolean go through ``_Dates``, ``_Interned`` and ``BOOLS``.
+    """
+    lookups: list[Any] = []
+    for col in coll.columns:
+        if col.kind == REF:
+            lookups.append(names[col.ref])  # type: ignore[index]
+        elif col.kind == DATE:
+            lookups.append(shared.dates)
+        elif col.kind == BOOL:
+            lookups.append(BOOLS)
+        elif col.kind == TEXT and col.field in SHARED_TEXT_FIELDS:
+            lookups.append(shared.texts)
+        else:
+            lookups.append(None)
+    return lookups
+
+
+@functools.cache
+def _row_factory(coll_name: str, looked_up: tuple[bool, ...]) -> Callable[..., Any]:
+    """A function that, given a collection's class and lookups, makes its row-to-item function.
+
+    ``make(row)`` is ``cls(id=row[0], field=row[2], other=lookup[row[3]], ...)``
+    written out once per collection (as dataclasses writes ``__init__``), so
+    loading 2,000 participants does not build a dict of keyword arguments per
+    row. Field names come from ``COLLECTIONS``, never from the file.
+    """
+    coll = COLLECTIONS[coll_name]
+    params, args = [], []
+    for i, (col, lookup) in enumerate(zip(coll.columns, looked_up, strict=True)):
+        assert col.field.isidentifier()
+        value = f"row[{i + 2}]"
+        if lookup:
+            params.append(f"l{i}")
+            args.append(f"{col.field}=None if {value} is None else l{i}[{value}]")
+        else:
+            args.append(f"{col.field}={value}")
+    source = (
+        f"def factory(cls, {', '.join(params)}):\n"
+        f"    return lambda row: cls(id=row[0], {', '.join(args)})\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # noqa: S102 - generated from our own column names
+    return namespace["factory"]
+
+
+def _row_maker(
+    coll: Collection, names: dict[str, dict[int, str]], shared: _Shared
+) -> Callable[[Sequence[Any]], Any]:
+    """``make(row)``: the item of a row ``(id, parent id, *columns)`` of ``coll``."""
+    lookups = _lookups(coll, names, shared)
+    factory = _row_factory(coll.name, tuple(lookup is not None for lookup in lookups))
+    return factory(coll.cls, *(lookup for lookup in lookups if lookup is not None))
+
+
 def _from_db(kind: str, value: Any) -> Any:
     if value is None:
         return None
@@ -334,11 +457,16 @@ class Snapshot:
 
 
 class Repository:
-    """Reads and writes programs in one open sqlite-utils ``Database``."""
+    """Reads and writes programs over one open connection (or sqlite-utils ``Database``).
 
-    def __init__(self, db: Database):
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    Every statement runs on the plain ``sqlite3`` connection; the writes are
+    made atomic by the caller's ``ProgramFile.transaction()`` (sqlite-utils).
+    """
+
+    def __init__(self, source: sqlite3.Connection | Database):
+        self.conn: sqlite3.Connection = (
+            source if isinstance(source, sqlite3.Connection) else source.conn
+        )
         self._children: dict[str, list[tuple[str, str, str]]] | None = None
 
     # ----- the program list -------------------------------------------------
@@ -414,6 +542,7 @@ class Repository:
                 get["adviser_review.notes"],
             )
         names: dict[str, dict[int, str]] = {}
+        shared = _Shared()
         loaded: dict[str, list[Any]] = {}
         parents: dict[str, list[int]] = {}
         for name in (
@@ -437,15 +566,15 @@ class Repository:
             "ideas",
             "journal",
         ):
-            items, parent_ids = self._load_collection(COLLECTIONS[name], program_id, names)
+            items, parent_ids = self._load_collection(COLLECTIONS[name], program_id, names, shared)
             loaded[name] = items
             parents[name] = parent_ids
             if name in ("stakeholders", "participants", "metrics"):
                 names[name] = {item.id: item.name for item in items}
 
-        self._attach_skills(program_id, loaded["participants"])
+        self._attach_skills(program_id, loaded["participants"], shared)
         self._attach_attendees(program_id, loaded["pitch_meetings"], names["stakeholders"])
-        self._attach_evaluations(program_id, loaded["development_goals"])
+        self._attach_evaluations(program_id, loaded["development_goals"], shared)
         metric_by_goal = dict(zip(parents["metrics"], loaded["metrics"], strict=True))
         for goal in loaded["goals"]:
             goal.metric = metric_by_goal.get(goal.id)
@@ -491,7 +620,11 @@ class Repository:
         )
 
     def _load_collection(
-        self, coll: Collection, program_id: int, names: dict[str, dict[int, str]]
+        self,
+        coll: Collection,
+        program_id: int,
+        names: dict[str, dict[int, str]],
+        shared: _Shared,
     ) -> tuple[list[Any], list[int]]:
         select = ", ".join(f'"{c.sql}"' for c in coll.columns)
         if coll.name == "metrics":
@@ -501,39 +634,25 @@ class Repository:
                 f"SELECT id, 0, {select} FROM {coll.table} WHERE program_id = ? "
                 "ORDER BY position, id"
             )
-        converters = []
-        for col in coll.columns:
-            if col.kind == REF:
-                lookup = names[col.ref]  # type: ignore[index]
-                converters.append(lookup.__getitem__)
-            elif col.kind == DATE:
-                converters.append(dt.date.fromisoformat)
-            elif col.kind == BOOL:
-                converters.append(bool)
-            else:
-                converters.append(None)
-        field_names = [c.field for c in coll.columns]
-        cls = coll.cls
-        items = []
-        parent_ids = []
-        for row in self.conn.execute(sql, [program_id]):
-            values = {
-                fname: (conv(v) if conv is not None and v is not None else v)
-                for fname, conv, v in zip(field_names, converters, row[2:], strict=True)
-            }
-            items.append(cls(id=row[0], **values))
+        make = _row_maker(coll, names, shared)
+        items, parent_ids = [], []
+        for row in self.conn.execute(sql, [program_id]):  # row by row: no list of all rows
+            items.append(make(row))
             parent_ids.append(row[1])
         return items, parent_ids
 
-    def _attach_skills(self, program_id: int, participants: list[m.Participant]) -> None:
+    def _attach_skills(
+        self, program_id: int, participants: list[m.Participant], shared: _Shared
+    ) -> None:
         by_id = {p.id: p for p in participants}
+        texts = shared.texts
         for pid, skill in self.conn.execute(
             "SELECT s.participant_id, s.skill FROM participant_skills s "
             "JOIN participants p ON p.id = s.participant_id "
             "WHERE p.program_id = ? ORDER BY s.participant_id, s.position",
             [program_id],
         ):
-            by_id[pid].skills.append(skill)
+            by_id[pid].skills.append(texts[skill])
 
     def _attach_attendees(
         self, program_id: int, meetings: list[m.PitchMeeting], stakeholders: dict[int, str]
@@ -547,20 +666,20 @@ class Repository:
         ):
             by_id[mid].attendees.append(stakeholders[sid])
 
-    def _attach_evaluations(self, program_id: int, goals: list[m.DevelopmentGoal]) -> None:
+    def _attach_evaluations(
+        self, program_id: int, goals: list[m.DevelopmentGoal], shared: _Shared
+    ) -> None:
         coll = COLLECTIONS["evaluations"]
         by_id = {g.id: g for g in goals}
         select = ", ".join(f'e."{c.sql}"' for c in coll.columns)
+        make = _row_maker(coll, {}, shared)
         for row in self.conn.execute(
             f"SELECT e.id, e.development_goal_id, {select} FROM evaluations e "
             "JOIN development_goals g ON g.id = e.development_goal_id "
             "WHERE g.program_id = ? ORDER BY e.development_goal_id, e.position, e.id",
             [program_id],
         ):
-            values = {
-                c.field: _from_db(c.kind, v) for c, v in zip(coll.columns, row[2:], strict=True)
-            }
-            by_id[row[1]].evaluations.append(m.Evaluation(id=row[0], **values))
+            by_id[row[1]].evaluations.append(make(row))
 
     def insert_program(self, program: m.Program) -> int:
         """Store a whole program (a new one); returns its id. Ids in it are ignored."""

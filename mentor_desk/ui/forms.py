@@ -41,7 +41,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -76,6 +76,7 @@ LONG_TEXT = 1000  # a text field allowing more than this gets a QPlainTextEdit
 NUM_RANGE = 1e12
 NOT_SET_CHOICE = "(not set)"
 ERROR_PREFIX = "Not saved: "
+ERROR_COLOUR = QColor("#b00020")
 
 PROGRAM_REQUIRED = {"name", "organization", "org_size", "manager.name"}
 # Fields the schema lets run long that are one line in practice (a QLineEdit still holds
@@ -302,7 +303,9 @@ class FieldBinding(QObject):
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName(f"{self.name} problem")
-        self.error_label.setStyleSheet("color: #b00020;")
+        palette = self.error_label.palette()  # a palette, not a style sheet per label
+        palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOUR)
+        self.error_label.setPalette(palette)
         self.error_label.hide()
         outer.addWidget(self.error_label)
 

@@ -12,10 +12,11 @@ the current step is kept per program in the program file itself.
 from __future__ import annotations
 
 import importlib
+import linecache
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import (
@@ -25,8 +26,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSettings,
     Qt,
+    QTimer,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -47,12 +49,14 @@ from mentor_desk.domain.findings import Severity, Target
 from mentor_desk.errors import ConflictError, KnownError
 from mentor_desk.store.database import ProgramFile
 from mentor_desk.ui import dialogs
-from mentor_desk.ui.dashboard import Dashboard
 from mentor_desk.ui.display import plain_label
 from mentor_desk.ui.findings_panel import status_icon
 from mentor_desk.ui.pages.base import StepPage
 from mentor_desk.ui.program_list import ProgramList
 from mentor_desk.ui.session import ProgramSession
+
+if TYPE_CHECKING:
+    from mentor_desk.ui.dashboard import Dashboard
 
 APP_TITLE = "Mentor Desk"
 PAGE_MODULES = {
@@ -64,6 +68,8 @@ PAGE_MODULES = {
 }
 STEP_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 DASHBOARD_ROW = 0
+# How long after the window is first shown it starts getting the first write ready.
+WARM_UP_DELAY_MS = 100
 
 
 def settings_path() -> Path:
@@ -187,7 +193,7 @@ class MainWindow(QMainWindow):
         pf: the open ProgramFile (closed with the window).
         session: the ProgramSession every page shares.
         pages: the StepPage of each Step (a mapping; a page is built on first use).
-        dashboard: the Dashboard widget.
+        dashboard: the Dashboard widget (built the first time it is shown or asked for).
     """
 
     def __init__(self, pf: ProgramFile, settings: QSettings | None = None):
@@ -195,10 +201,42 @@ class MainWindow(QMainWindow):
         self.settings = settings or app_settings()
         self.setWindowTitle(APP_TITLE)
         self._closing = False
+        self._warm_up: list[Any] | None = None  # the steps left; None until first shown
+        self._warm_up_timer = QTimer(self)
+        self._warm_up_timer.setSingleShot(True)
+        self._warm_up_timer.timeout.connect(self._warm_up_step)
         self._make_actions()
         self._make_menus()
         self._set_file(pf)
+        # PySide6 reads the whole source of every module imported after it (to see
+        # whether the module uses PySide6, for its `__feature__` switching), and
+        # linecache keeps the lines: about 4 MB by now that nothing needs (a
+        # traceback reads them again). Dropped before the program is loaded and
+        # its page built, so that they are built in that memory instead of beside it.
+        linecache.clearcache()
         self._restore_settings()
+
+    # ----- after the first frame -------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._warm_up is None:
+            self._warm_up = self.pf.warm_up_steps()
+            self._warm_up_timer.start(WARM_UP_DELAY_MS)
+
+    def _warm_up_step(self) -> None:
+        """Get the first write ready (sqlite-utils), one small step per turn of the event loop.
+
+        Start-up does not import sqlite-utils; this does, soon after the window
+        is first shown, so that the first edit does not wait for it. An edit
+        made before it is done still works: the write imports what is left.
+        """
+        if self._closing or not self._warm_up:
+            return
+        self._warm_up.pop(0)()
+        linecache.clearcache()  # the sources PySide6 just read (see __init__)
+        if self._warm_up:
+            self._warm_up_timer.start(0)
 
     # ----- building ----------------------------------------------------------------
 
@@ -242,11 +280,10 @@ class MainWindow(QMainWindow):
         nav_box.addWidget(self.navigator, 1)
         body.addLayout(nav_box)
         self.pages_stack = QStackedWidget(self.work)
-        self.dashboard = Dashboard(self.session, self.pages_stack)
-        self.pages_stack.addWidget(self.dashboard)
+        self._dashboard: Dashboard | None = None
         self.pages = StepPages(self)
-        for _step in m.Step:  # a stand-in each; a page is built when first needed
-            self.pages_stack.addWidget(QWidget(self.pages_stack))
+        for _row in range(len(m.Step) + 1):  # stand-ins: the dashboard and each page
+            self.pages_stack.addWidget(QWidget(self.pages_stack))  # are built when first needed
         body.addWidget(self.pages_stack, 1)
         work.addLayout(body, 1)
         buttons = QHBoxLayout()
@@ -436,22 +473,37 @@ class MainWindow(QMainWindow):
         else:
             self._show_page(row)
 
+    @property
+    def dashboard(self) -> Dashboard:
+        """The dashboard page, built (and its module imported) the first time it is needed."""
+        if self._dashboard is None:
+            from mentor_desk.ui.dashboard import Dashboard
+
+            dashboard = Dashboard(self.session, self.pages_stack)
+            self._replace_stand_in(DASHBOARD_ROW, dashboard)
+            self._dashboard = dashboard
+        return self._dashboard
+
     def _build_page(self, step: m.Step) -> StepPage:
         """Build a step's page in place of its stand-in (start-up builds only the one shown)."""
-        row = self.navigator_model.row_of(step)
         page = page_class(step)(self.session, self.pages_stack)
         page.targetElsewhere.connect(lambda target, s=step: self._target_elsewhere(s, target))
+        self._replace_stand_in(self.navigator_model.row_of(step), page)
+        return page
+
+    def _replace_stand_in(self, row: int, widget: QWidget) -> None:
         stand_in = self.pages_stack.widget(row)
         current = self.pages_stack.currentIndex()
-        self.pages_stack.insertWidget(row, page)
+        self.pages_stack.insertWidget(row, widget)
         self.pages_stack.removeWidget(stand_in)
         stand_in.deleteLater()
         self.pages_stack.setCurrentIndex(current)
-        return page
 
     def _show_page(self, row: int) -> None:
         step = self.navigator_model.step(row)
-        if step is not None:
+        if step is None:
+            self.dashboard  # noqa: B018 - built on first view
+        else:
             self.pages[step]  # built on first view
         self.pages_stack.setCurrentIndex(row)
         self.back_button.setEnabled(row > 0)
