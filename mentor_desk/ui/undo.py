@@ -38,6 +38,7 @@ class SessionCommand(QUndoCommand):
         self.session = session
         self.program_id = program_id
         self._first = True
+        self.removed: Snapshot | None = None  # what the step being taken deleted, if it deletes
 
     def redo(self) -> None:
         if self._first:  # applied by the session before the push
@@ -49,13 +50,14 @@ class SessionCommand(QUndoCommand):
         self._run(self.revert)
 
     def _run(self, step: Any) -> None:
+        self.removed = None
         try:
             change = step()
         except KnownError as exc:
             self.setObsolete(True)
             self.session.report_error(str(exc))
             return
-        self.session.after_command(self.program_id, change)
+        self.session.after_command(self.program_id, change, removed=self.removed)
 
     def apply(self) -> Change | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -165,6 +167,7 @@ class AddItemCommand(SessionCommand):
         change, self.snapshot = services.remove_item(
             self.session.pf, collection=self.collection, item_id=self.item_id
         )
+        self.removed = self.snapshot
         return change
 
 
@@ -181,6 +184,7 @@ class RemoveItemCommand(SessionCommand):
         change, self.snapshot = services.remove_item(
             self.session.pf, collection=self.collection, item_id=self.item_id
         )
+        self.removed = self.snapshot
         return change
 
     def revert(self) -> Change:

@@ -44,17 +44,19 @@ ROOM_LINES = 12  # the line under the stakeholders names at most this many peopl
 
 
 class RoomIndex:
-    """Who must be in the room, by stakeholder id, computed once per loaded program."""
+    """Who must be in the room, by stakeholder id, computed once per state of the program."""
 
     def __init__(self, session: ProgramSession):
         self.session = session
         self._program: m.Program | None = None
+        self._revision = -1
         self._reasons: dict[int | None, str] = {}
 
     def reasons(self) -> dict[int | None, str]:
         program = self.session.program
-        if program is not self._program:
-            self._program = program
+        revision = self.session.revision  # the program changes in place: by revision too
+        if program is not self._program or revision != self._revision:
+            self._program, self._revision = program, revision
             self._reasons = (
                 {} if program is None else {s.id: why for s, why in rules.room_reasons(program)}
             )
