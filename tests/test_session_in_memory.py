@@ -17,7 +17,9 @@ from mentor_desk import services
 from mentor_desk.domain import model as m
 from mentor_desk.ui import dialogs
 from mentor_desk.ui import session as session_module
+from mentor_desk.ui.dashboard import Dashboard
 from mentor_desk.ui.session import ITEMS_OF, ProgramSession
+from mentor_desk.ui.table_models import CollectionTableModel, Column
 
 # The offscreen platform warns about every top-level window it shows; nothing else is ignored.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -420,3 +422,87 @@ def test_opening_a_program_runs_the_rules_at_once(session, northwind):
     session.open_program(northwind.id)
     assert not session.findings_pending
     assert session.findings == session_module.check_rules(session.program, TODAY)
+
+
+# ----- what the views redraw ---------------------------------------------------------------
+
+
+def test_a_table_redraws_only_the_row_edited(qtbot, session):
+    model = CollectionTableModel(session, "participants", (Column("name", "Name"),))
+    other = CollectionTableModel(session, "costs", (Column("item", "Item"),))
+    rows: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: rows.append((a.row(), b.row())))
+    redrawn: list[int] = []
+    other.dataChanged.connect(lambda *_: redrawn.append(1))
+    other.modelReset.connect(lambda: redrawn.append(1))
+    priya = by_name(session.items("participants"), "Priya Raman")
+    row = model.row_of(priya.id)
+    assert session.edit_item("participants", priya.id, "department", "Finance")
+    assert rows == [(row, row)]
+    assert model.index(row, 0).data() == "Priya Raman"
+    assert session.edit_item("participants", priya.id, "name", "Priya R.")
+    assert model.index(row, 0).data() == "Priya R."
+    assert redrawn == []  # the costs had nothing to do with it
+    count = model.rowCount()
+    session.add_item("participants", m.Participant("Wen Li", "mentee"))
+    assert model.rowCount() == count + 1
+    assert model.index(count, 0).data() == "Wen Li"
+    session.undo()
+    assert model.rowCount() == count
+
+
+def test_a_table_follows_a_rename_it_shows_by_name(qtbot, session):
+    pairs = CollectionTableModel(session, "pairs", (Column("mentor", "Mentor"),))
+    jo = by_name(session.items("participants"), "Jo Park")
+    assert session.edit_item("participants", jo.id, "name", "Joanna Park")
+    assert pairs.index(0, 0).data() == "Joanna Park"
+
+
+def test_the_dashboard_redraws_when_shown_and_once_per_burst(qtbot, session):
+    dashboard = Dashboard(session)
+    qtbot.addWidget(dashboard)
+    assert dashboard.redraw_pending  # not shown yet: drawn when it is
+    draws = []
+    real = dashboard.redraw
+
+    def counting():
+        draws.append(1)
+        real()
+
+    dashboard.redraw = counting
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    assert draws == [1] and not dashboard.redraw_pending
+    assert session.program.name in dashboard.subtitle.text()
+    with qtbot.waitSignal(session.findingsChanged, timeout=5000):
+        for name in ("One", "Two", "Three"):
+            session.edit_field("name", name)
+    qtbot.waitUntil(lambda: not dashboard.redraw_pending)
+    assert draws == [1, 1]
+    assert "Three" in dashboard.subtitle.text()
+
+    dashboard.hide()
+    with qtbot.waitSignal(session.findingsChanged, timeout=5000):
+        session.edit_field("name", "Four")
+    qtbot.wait(20)
+    assert draws == [1, 1]  # hidden: nothing drawn
+    dashboard.show()
+    assert draws == [1, 1, 1]
+    assert "Four" in dashboard.subtitle.text()
+
+
+def test_a_program_field_binding_ignores_item_edits(qtbot, session):
+    from mentor_desk.ui.forms import Form
+
+    form = Form(session)
+    qtbot.addWidget(form)
+    binding = form.add_program_field("focus", "Focus")
+    shown = []
+    real = binding.refresh
+    binding.refresh = lambda force=False: (shown.append(1), real(force))
+    samuel = by_name(session.items("stakeholders"), "Samuel Ortiz")
+    assert session.edit_item("stakeholders", samuel.id, "views", "x")
+    assert shown == []
+    assert session.edit_field("focus", "sales")
+    assert shown == [1]
+    assert binding.editor.text() == "sales"

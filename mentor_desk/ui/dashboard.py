@@ -506,7 +506,44 @@ class Dashboard(QWidget):
         session.findingsChanged.connect(self.refresh)  # after every change and reload
         self.refresh()
 
+    # Redrawing reads the whole program (every pair, every measurement): it is done
+    # once the event loop turns, several requests drawing once, and only while the
+    # dashboard is shown; hidden, it is redrawn when it is next shown.
+    _stale = False  # a redraw is owed to the next show
+    _redraw_timer = 0  # the id of the zero-delay timer of a redraw due, or 0
+
     def refresh(self, *_args: Any) -> None:
+        """Bring the dashboard up to date with the session (soon if shown, else when shown)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        if not self._redraw_timer:
+            self._redraw_timer = self.startTimer(0)
+
+    @property
+    def redraw_pending(self) -> bool:
+        """True while a redraw asked for has not been done (hidden, or the timer not run)."""
+        return self._stale or bool(self._redraw_timer)
+
+    def timerEvent(self, event: Any) -> None:
+        if self._redraw_timer and event.timerId() == self._redraw_timer:
+            self.killTimer(self._redraw_timer)
+            self._redraw_timer = 0
+            self.redraw()
+        else:
+            super().timerEvent(event)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:  # before the first paint: never shows an outdated program
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Draw everything from the session now."""
+        self._stale = False
+        if self._redraw_timer:
+            self.killTimer(self._redraw_timer)
+            self._redraw_timer = 0
         program = self.session.program
         today = self.session.today()
         self.subtitle.setText(

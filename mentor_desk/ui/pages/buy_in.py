@@ -194,7 +194,11 @@ class AttendeesModel(QAbstractListModel):
     def meeting(self) -> m.PitchMeeting | None:
         return self.session.item("pitch_meetings", self.meeting_id)
 
-    def sync(self, *_args: Any) -> None:
+    def sync(self, change: Any = None) -> None:
+        if change is not None and not self.session.affects(
+            change, "stakeholders", "pitch_meetings"
+        ):
+            return
         new = list(self.session.items("stakeholders"))
         if [s.id for s in new] == [s.id for s in self._people]:
             self._people = new
@@ -270,7 +274,9 @@ class BuyInPage(StepPage):
         )
         self.stakeholders = self.add_table(
             people,
-            CollectionTableModel(s, "stakeholders", stakeholder_columns(self.room)),
+            CollectionTableModel(
+                s, "stakeholders", stakeholder_columns(self.room), depends=("program",)
+            ),  # who must be in the room follows the focus
             "&Stakeholders",
             new_item=new_stakeholder,
             detail_fields=[
