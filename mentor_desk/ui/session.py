@@ -148,6 +148,7 @@ class ProgramSession(QObject):
         self.dialog_parent: QWidget | None = None
         self.today: Callable[[], dt.date] = dt.date.today
         self._index: dict[str, dict[int, Any]] = {}
+        self._by_step: tuple[list[Finding] | None, dict[m.Step, list[Finding]]] = (None, {})
         # The change last applied and the collections it touched (None: all, reloaded).
         self._scope: tuple[Change | None, frozenset[str] | None] = (None, None)
         self._check_timer = QTimer(self)
@@ -253,7 +254,13 @@ class ProgramSession(QObject):
         return None
 
     def findings_for(self, step: m.Step) -> list[Finding]:
-        return [f for f in self.findings if f.step == step]
+        """The findings of one step (views ask per row and repaint: grouped once per run)."""
+        if self._by_step[0] is not self.findings:
+            grouped: dict[m.Step, list[Finding]] = {}
+            for finding in self.findings:
+                grouped.setdefault(finding.step, []).append(finding)
+            self._by_step = (self.findings, grouped)
+        return list(self._by_step[1].get(step, ()))
 
     def touched(self, change: Change | None) -> frozenset[str] | None:
         """The collections whose items ``change`` altered in the loaded program.
