@@ -502,7 +502,12 @@ def test_a_program_field_binding_ignores_item_edits(qtbot, session):
     binding.refresh = lambda force=False: (shown.append(1), real(force))
     samuel = by_name(session.items("stakeholders"), "Samuel Ortiz")
     assert session.edit_item("stakeholders", samuel.id, "views", "x")
+    assert session.edit_field("organization", "Southwind")
     assert shown == []
     assert session.edit_field("focus", "sales")
     assert shown == [1]
     assert binding.editor.text() == "sales"
+    session.undo()
+    assert binding.editor.text() == "leadership development"
+    session.undo()  # the organization: not this field
+    assert shown == [1, 1]

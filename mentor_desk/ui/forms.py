@@ -495,9 +495,18 @@ class FieldBinding(QObject):
 
     def _on_changed(self, change: Any) -> None:
         """Show a change (Undo, Redo, an edit elsewhere) if it concerns this field."""
-        follows = (self.collection, self.info.ref) if self.info.ref else (self.collection,)
-        if self.session.affects(change, *follows):
-            self.refresh()
+        touched = self.session.touched(change)
+        if touched is None or (self.info.ref is not None and self.info.ref in touched):
+            self.refresh()  # reloaded, or the names to choose from may have changed
+            return
+        if self.collection not in touched:
+            return
+        if change.field is not None and change.collection == self.collection:
+            # one field of one item (of the program) changed in place: is it this one?
+            mine = self.collection == "program" or change.item_id == self.item_id
+            if not mine or change.field != self.field:
+                return
+        self.refresh()
 
     def _on_program_changed(self) -> None:
         self.clear_error()
