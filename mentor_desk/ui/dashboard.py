@@ -394,9 +394,26 @@ class StepFindingsModel(QAbstractTableModel):
         self.session = session
         session.findingsChanged.connect(self.refresh)
 
+    # (the findings counted, their counts per step): the header sizes its columns
+    # to their contents by asking every cell, even while the dashboard is hidden
+    _counted: tuple[Any, dict[m.Step, tuple[bool, int, int]]] = (None, {})
+
     def refresh(self) -> None:
         if list(m.Step):
             self.dataChanged.emit(self.index(0, 0), self.index(len(m.Step) - 1, 3))
+
+    def _counts(self, step: m.Step) -> tuple[bool, int, int]:
+        """Whether the step is done, its errors and its warnings (counted once per run)."""
+        findings = self.session.findings
+        if self._counted[0] is not findings:
+            counts = {}
+            for each in m.Step:
+                of_step = self.session.findings_for(each)
+                errors = sum(1 for f in of_step if f.severity is Severity.ERROR)
+                done = step_status(of_step)[each].value == "done"
+                counts[each] = (done, errors, len(of_step) - errors)
+            self._counted = (findings, counts)
+        return self._counted[1][step]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(m.Step)
@@ -421,9 +438,7 @@ class StepFindingsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         step = list(m.Step)[index.row()]
-        findings = self.session.findings_for(step)
-        errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-        warnings = len(findings) - errors
+        done, errors, warnings = self._counts(step)
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -431,7 +446,7 @@ class StepFindingsModel(QAbstractTableModel):
             if column == 1:
                 if self.session.program is None:
                     return ""
-                return "Done" if step_status(findings)[step].value == "done" else "Open"
+                return "Done" if done else "Open"
             return str(errors if column == 2 else warnings)
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and self.session.program:
             if errors:
