@@ -6,7 +6,9 @@ operations) apply the change first, and only when the service accepted it
 push a command whose first ``redo()`` does nothing. Later ``undo()`` /
 ``redo()`` call the services again with the old value or the ``Snapshot``
 taken by the delete, so a command never holds a widget and keeps working
-after the page that made it was rebuilt.
+after the page that made it was rebuilt. A step that deletes hands the
+delete's snapshot to ``session.after_command`` (``removed``), which takes out
+of the loaded program what the delete took along.
 
 A ``KnownError`` during a later undo or redo (the old name is taken by now,
 the disk is full) is shown to the user; the command is then marked obsolete so
