@@ -168,23 +168,29 @@ def current_step(pf: ProgramFile, *, program_id: int) -> m.Step:
 
 
 def edit_program_field(pf: ProgramFile, *, program_id: int, path: str, value: Any) -> Change:
-    """Set a program-level field such as "focus" or "design.launch_on"."""
+    """Set a program-level field such as "focus" or "design.launch_on".
+
+    The Change's ``new`` is the value as stored (as loading the program gives it back).
+    """
     validate_value("program", path, value)
+    r = repo(pf)
     with pf.transaction():
-        old = repo(pf).update_program_field(program_id, path, value)
-    return Change(program_id, "program", program_id, path, old, value)
+        old = r.update_program_field(program_id, path, value)
+        new = r.program_field(program_id, path)
+    return Change(program_id, "program", program_id, path, old, new)
 
 
 def edit_item_field(
     pf: ProgramFile, *, collection: str, item_id: int, field: str, value: Any
 ) -> Change:
-    """Set one field of one item, e.g. a stakeholder's views."""
+    """Set one field of one item, e.g. a stakeholder's views (``new``: the value as stored)."""
     validate_value(collection, field, value)
     r = repo(pf)
     with pf.transaction():
         program_id = r.program_of(collection, item_id)
         old = r.update_item_field(collection, item_id, field, value)
-    return Change(program_id, collection, item_id, field, old, value)
+        new = r.item_field(collection, item_id, field)
+    return Change(program_id, collection, item_id, field, old, new)
 
 
 def set_skills(pf: ProgramFile, *, participant_id: int, skills: list[str]) -> Change:
@@ -216,14 +222,17 @@ def add_item(
     parent_id: int | None = None,
     position: int | None = None,
 ) -> Change:
-    """Add one item (a stakeholder, a cost line...) to a program's list."""
+    """Add one item (a stakeholder, a cost line...) to a program's list.
+
+    The Change's ``new`` is the item as stored, read back with its id (a new object).
+    """
     for col in COLLECTIONS[collection].columns:
         validate_value(collection, col.field, getattr(item, col.field))
+    r = repo(pf)
     with pf.transaction():
-        new_id = repo(pf).insert_item(
-            program_id, collection, item, parent_id=parent_id, position=position
-        )
-    return Change(program_id, collection, new_id, None, None, item)
+        new_id = r.insert_item(program_id, collection, item, parent_id=parent_id, position=position)
+        stored = r.load_item(collection, new_id)
+    return Change(program_id, collection, new_id, None, None, stored)
 
 
 def remove_item(pf: ProgramFile, *, collection: str, item_id: int) -> tuple[Change, Snapshot]:

@@ -55,3 +55,22 @@ def northwind(program_file, northwind_doc):
 
     program_id = services.import_document(program_file, document=northwind_doc, source="northwind")
     return services.load_program(program_file, program_id)
+
+
+@pytest.fixture
+def settle(qtbot):
+    """``settle(session)``: let the event loop turn until the findings follow the last edits.
+
+    An edit re-runs the rules on a zero-delay timer once the edit has returned
+    (a burst of edits runs them once); what follows ``findingsChanged`` (the
+    findings panels, the navigator, the checklist, the step pages' summaries)
+    is up to date after it.
+    """
+
+    def wait(session) -> None:
+        if session.findings_pending:
+            with qtbot.waitSignal(session.findingsChanged, timeout=5000):
+                pass
+        assert not session.findings_pending
+
+    return wait

@@ -283,13 +283,14 @@ def test_hostile_strings_are_plain_in_tables_and_fields(qtbot, session):
     assert binding.label.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_findings_panel_navigates(qtbot, session):
+def test_findings_panel_navigates(qtbot, session, settle):
     session.edit_field("design.leaders_enrolled_on", None)
     panel = FindingsPanel(session, m.Step.BUSINESS_CASE)
     qtbot.addWidget(panel)
     session.remove_item("costs", session.items("costs")[0].id)
     while session.items("costs"):
         session.remove_item("costs", session.items("costs")[0].id)
+    settle(session)
     rules = [panel.model.finding(i).rule for i in range(panel.model.rowCount())]
     assert "cost-missing" in rules
     row = rules.index("cost-missing")
@@ -298,6 +299,7 @@ def test_findings_panel_navigates(qtbot, session):
         panel.view.clicked.emit(panel.model.index(row))
     assert blocker.args[0].collection == "costs"
     session.add_item("costs", m.Cost("Training", "internal", 100))
+    settle(session)
     rules = [panel.model.finding(i).rule for i in range(panel.model.rowCount())]
     assert "cost-missing" not in rules
 

@@ -228,7 +228,7 @@ def rules_of(model: FindingsModel) -> list[str]:
     return [model.finding(i).rule for i in range(model.rowCount())]
 
 
-def test_a_finding_disappears_when_the_field_is_filled(demo_window, db_path):
+def test_a_finding_disappears_when_the_field_is_filled(demo_window, db_path, settle):
     page = demo_window.pages[m.Step.BUSINESS_CASE]
     findings = page.findings_panel.model
     assert "goal-incomplete" not in rules_of(findings)
@@ -238,6 +238,7 @@ def test_a_finding_disappears_when_the_field_is_filled(demo_window, db_path):
     replace_text(verification, "")
     verification.focusLost.emit()
     assert stored(db_path).business_case.goals[0].metric.verification is None
+    settle(demo_window.session)
     assert "goal-incomplete" in rules_of(findings)
     row = rules_of(findings).index("goal-incomplete")
     assert findings.index(row).data().startswith("Error: ")
@@ -247,11 +248,12 @@ def test_a_finding_disappears_when_the_field_is_filled(demo_window, db_path):
     page.findings_panel.navigate.emit(findings.finding(row).target)
     replace_text(verification, "Plant controller's monthly report")
     verification.focusLost.emit()
+    settle(demo_window.session)
     assert "goal-incomplete" not in rules_of(findings)
     assert nav.index(1).data().endswith("Done")
 
 
-def test_cost_totals_follow_the_costs_table(demo_window):
+def test_cost_totals_follow_the_costs_table(demo_window, settle):
     page = demo_window.pages[m.Step.BUSINESS_CASE]
     model = page.costs.model
     before = page.totals.text()
@@ -262,8 +264,10 @@ def test_cost_totals_follow_the_costs_table(demo_window):
     assert "Total:" in page.totals.text() and "ROI:" in page.totals.text()
     while demo_window.session.items("costs"):
         demo_window.session.remove_item("costs", demo_window.session.items("costs")[0].id)
+    settle(demo_window.session)
     assert "cost-missing" in rules_of(page.findings_panel.model)
     demo_window.session.undo()
+    settle(demo_window.session)
     assert "cost-missing" not in rules_of(page.findings_panel.model)
 
 
@@ -282,7 +286,7 @@ def test_a_goal_without_a_metric_gets_one(demo_window, db_path):
     assert {g.id: g for g in stored(db_path).business_case.goals}[goal_id].metric.unit == "%"
 
 
-def test_hostile_strings_are_shown_literally(demo_window, db_path):
+def test_hostile_strings_are_shown_literally(demo_window, db_path, settle):
     session = demo_window.session
     session.edit_field("name", HOSTILE[0])
     session.edit_field("organization", HOSTILE[1])
@@ -296,7 +300,8 @@ def test_hostile_strings_are_shown_literally(demo_window, db_path):
     goals = page.goals.model
     assert goals.index(goals.row_of(goal.id), 0).data() == HOSTILE[2]
     assert find(page, "Program name", QLineEdit).text() == HOSTILE[0]
-    demo_window.show_step(None)  # the dashboard is built when first shown
+    settle(session)
+    demo_window.show_step(None)  # the dashboard is built and drawn when first shown
     shown = [lb for lb in demo_window.findChildren(QLabel) if any(h in lb.text() for h in HOSTILE)]
     assert shown, "the program's name should appear in a label (the dashboard)"
     for label in shown:

@@ -191,7 +191,7 @@ def test_views_typed_survive_closing_and_reopening(window, db_path, open_window)
     assert ("peer-views", "Samuel Ortiz") not in rules_of(page)
 
 
-def test_in_the_room_finding_and_indicator_follow_the_check_box(window, db_path):
+def test_in_the_room_finding_and_indicator_follow_the_check_box(window, db_path, settle):
     page = page_of(window)
     samuel = person(window.session.program, "Samuel Ortiz")
     must = cell(page.stakeholders, samuel.id, "must_be_in_room")
@@ -210,6 +210,7 @@ def test_in_the_room_finding_and_indicator_follow_the_check_box(window, db_path)
         in_room, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
     )
     assert person(stored(db_path), "Samuel Ortiz").in_room is True
+    settle(window.session)
     assert ("not-in-room", "Samuel Ortiz") not in rules_of(page)
     assert cell(page.stakeholders, samuel.id, "must_be_in_room").data() == "Yes"
     assert "Samuel Ortiz" in page.room_label.text()
@@ -217,29 +218,32 @@ def test_in_the_room_finding_and_indicator_follow_the_check_box(window, db_path)
 
     # the focus decides who must be there: a functional focus names departments
     window.session.edit_field("focus", "finance")
+    settle(window.session)
     assert cell(page.stakeholders, samuel.id, "must_be_in_room").data() == "Yes"
     robert = person(window.session.program, "Robert Kline")
     assert cell(page.stakeholders, robert.id, "must_be_in_room").data() == "No"
     assert "a leader of Finance" in page.room_label.text()
 
 
-def test_undo_and_redo_an_edit_on_the_page(window, db_path):
+def test_undo_and_redo_an_edit_on_the_page(window, db_path, settle):
     page = page_of(window)
     robert = person(window.session.program, "Robert Kline")
     status = cell(page.stakeholders, robert.id, "status")
     assert page.stakeholders.model.setData(status, "signed off")
     assert person(stored(db_path), "Robert Kline").status == "signed off"
+    settle(window.session)
     assert ("boss-sign-off", "Robert Kline") not in rules_of(page)
     window.undo_action.trigger()
     assert person(stored(db_path), "Robert Kline").status == "pitched"
     assert cell(page.stakeholders, robert.id, "status").data() == "pitched"
+    settle(window.session)
     assert ("boss-sign-off", "Robert Kline") in rules_of(page)
     window.redo_action.trigger()
     assert person(stored(db_path), "Robert Kline").status == "signed off"
     assert cell(page.stakeholders, robert.id, "status").data() == "signed off"
 
 
-def test_the_checklist_is_recomputed_and_leads_to_the_missing_item(window, db_path):
+def test_the_checklist_is_recomputed_and_leads_to_the_missing_item(window, db_path, settle):
     page = page_of(window)
     model = page.checklist_model
     assert model.rowCount() == 8
@@ -250,6 +254,7 @@ def test_the_checklist_is_recomputed_and_leads_to_the_missing_item(window, db_pa
     session = window.session
     for metric in session.items("metrics"):
         session.edit_item("metrics", metric.id, "reporting", None)
+    settle(session)
     row = model.row_of("reporting")
     assert model.index(row).data() == (
         "Missing: How results are reported — no metric has a reporting plan"
@@ -269,12 +274,14 @@ def test_the_checklist_is_recomputed_and_leads_to_the_missing_item(window, db_pa
     assert window.focusWidget() is reporting.editor
     replace_text(reporting.editor, "Monthly to the COO")
     reporting.editor.focusLost.emit()
+    settle(session)
     assert model.item(row).covered
     assert model.index(row).data().startswith("Covered: How results are reported")
 
     # a goal without a strategy link: the click selects that goal and its field
     goal = session.items("goals")[1]
     session.edit_item("goals", goal.id, "strategy_link", None)
+    settle(session)
     row = model.row_of("strategy")
     assert model.index(row).data().startswith("Missing: Tie to the program's strategy")
     window.show_step(m.Step.BUY_IN)
@@ -286,6 +293,7 @@ def test_the_checklist_is_recomputed_and_leads_to_the_missing_item(window, db_pa
     # an item filled in on the Design page is reached the same way
     session.edit_field("design.max_pairs", None)
     session.edit_field("design.scaling_plan", None)
+    settle(session)
     row = model.row_of("scale")
     assert model.index(row).data() == (
         "Missing: Scale and scalability — neither a maximum number of pairs nor a scaling plan"
@@ -297,7 +305,7 @@ def test_the_checklist_is_recomputed_and_leads_to_the_missing_item(window, db_pa
     assert window.focusWidget().accessibleName() == "Max pairs"
 
 
-def test_attendees_are_ticked_from_the_stakeholders(window, db_path):
+def test_attendees_are_ticked_from_the_stakeholders(window, db_path, settle):
     page = page_of(window)
     meeting = window.session.items("pitch_meetings")[0]
     assert page.meetings.current_item_id() == meeting.id
@@ -316,6 +324,7 @@ def test_attendees_are_ticked_from_the_stakeholders(window, db_path):
     column = page.meetings.model.column_of("attendees")
     shown = page.meetings.model.index(0, column).data()
     assert shown == "Robert Kline, Mei Lin"
+    settle(window.session)
     assert page.attendees_hint.text() == "2 attendees."
     robert = model.index(names.index("Robert Kline"))
     assert model.setData(robert, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
@@ -346,6 +355,7 @@ def test_attendees_are_ticked_from_the_stakeholders(window, db_path):
     assert not model.setData(
         model.index(0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
     )
+    settle(window.session)
     assert page.attendees_hint.text() == "Select a meeting to tick who attended."
 
 
@@ -366,7 +376,7 @@ def test_findings_take_the_user_to_the_row_and_field(window):
     assert window.focusWidget() is page.stakeholders.view
 
 
-def test_hostile_text_is_shown_literally(window):
+def test_hostile_text_is_shown_literally(window, settle):
     session = window.session
     page = page_of(window)
     samuel = person(session.program, "Samuel Ortiz")
@@ -376,6 +386,7 @@ def test_hostile_text_is_shown_literally(window):
     assert session.edit_item("goals", goal.id, "objective", HOSTILE[1])
     meeting = session.items("pitch_meetings")[0]
     assert session.edit_item("pitch_meetings", meeting.id, "outcome", HOSTILE[2])
+    settle(session)
 
     name = cell(page.stakeholders, samuel.id, "name")
     assert name.data() == HOSTILE[0]

@@ -159,7 +159,9 @@ def test_typed_cadence_is_stored_and_shown_after_reopening(window, db_path, open
     assert find(page_of(again), "Meeting cadence", QLineEdit).text() == NON_ASCII
 
 
-def test_completing_the_design_clears_the_overdue_finding_and_shows_the_deadline(window, db_path):
+def test_completing_the_design_clears_the_overdue_finding_and_shows_the_deadline(
+    window, db_path, settle
+):
     page = page_of(window)
     program = window.session.program
     started = program.design.design_started_on
@@ -176,16 +178,18 @@ def test_completing_the_design_clears_the_overdue_finding_and_shows_the_deadline
     completed.editingFinished.emit()  # what leaving the field does
 
     assert stored(db_path).design.design_completed_on == started + dt.timedelta(days=20)
+    settle(window.session)
     assert "design-overdue" not in rules_of(page)
     assert "kept" in label.text()
 
     find(page, "Clear Design completed").click()
     assert stored(db_path).design.design_completed_on is None
+    settle(window.session)
     assert "design-overdue" in rules_of(page)
     assert completed.text() == "not set"
 
 
-def test_start_deadline_follows_the_organization_size(window):
+def test_start_deadline_follows_the_organization_size(window, settle):
     page = page_of(window)
     session = window.session
     assert session.program.org_size == "small"
@@ -195,10 +199,12 @@ def test_start_deadline_follows_the_organization_size(window):
     label = find(page, "Design start due", QLabel)
     assert format_date(enrolled + dt.timedelta(days=7)) in label.text()
     assert "started 9 days late" in label.text()
+    settle(session)
     assert "design-start-late" in rules_of(page)
 
     session.edit_field("design.design_started_on", dt.date(2027, 1, 10))
     assert "kept" in label.text()
+    settle(session)
     assert "design-start-late" not in rules_of(page)
 
     session.edit_field("org_size", "large")

@@ -174,7 +174,7 @@ def test_fields_are_found_by_their_labels(window):
     assert len(letters) == len(set(letters)), letters
 
 
-def test_the_leaders_are_the_stakeholders_with_the_leader_role(window, db_path):
+def test_the_leaders_are_the_stakeholders_with_the_leader_role(window, db_path, settle):
     page = page_of(window)
     assert column_texts(page.leaders, "name") == ["Priya Raman", "Tom Becker"]
     assert column_texts(page.leaders, "personal_benefit") == ["Missing", "Written"]
@@ -183,6 +183,7 @@ def test_the_leaders_are_the_stakeholders_with_the_leader_role(window, db_path):
     mei = person(session.program, "Mei Lin")
     assert session.edit_item("stakeholders", mei.id, "role", "leader")  # e.g. on Buy-in
     assert column_texts(page.leaders, "name") == ["Mei Lin", "Priya Raman", "Tom Becker"]
+    settle(session)
     assert page.lacking.text() == "Still without a personal benefit: Mei Lin, Priya Raman."
     session.undo()
     assert column_texts(page.leaders, "name") == ["Priya Raman", "Tom Becker"]
@@ -197,7 +198,7 @@ def test_the_leaders_are_the_stakeholders_with_the_leader_role(window, db_path):
     assert buy_in.stakeholders.model.row_of(new_id) is not None
 
 
-def test_buy_in_edited_here_is_the_stakeholder_and_undoes(window, db_path):
+def test_buy_in_edited_here_is_the_stakeholder_and_undoes(window, db_path, settle):
     page = page_of(window)
     tom = person(window.session.program, "Tom Becker")
     assert ("leader-buy-in", "Tom Becker") in rules_of(page)
@@ -207,6 +208,7 @@ def test_buy_in_edited_here_is_the_stakeholder_and_undoes(window, db_path):
         emotional, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
     )
     assert person(stored(db_path), "Tom Becker").emotional_buy_in is True
+    settle(window.session)
     assert ("leader-buy-in", "Tom Becker") not in rules_of(page)
     buy_in = window.pages[m.Step.BUY_IN]
     shown = cell(buy_in.stakeholders, tom.id, "emotional_buy_in")
@@ -216,13 +218,15 @@ def test_buy_in_edited_here_is_the_stakeholder_and_undoes(window, db_path):
     assert cell(page.leaders, tom.id, "emotional_buy_in").data(Qt.ItemDataRole.CheckStateRole) == (
         Qt.CheckState.Unchecked
     )
+    settle(window.session)
     assert ("leader-buy-in", "Tom Becker") in rules_of(page)
     window.redo_action.trigger()
     assert person(stored(db_path), "Tom Becker").emotional_buy_in is True
+    settle(window.session)
     assert ("leader-buy-in", "Tom Becker") not in rules_of(page)
 
 
-def test_a_personal_benefit_for_the_leader_who_lacks_one(window, db_path, open_window):
+def test_a_personal_benefit_for_the_leader_who_lacks_one(window, db_path, open_window, settle):
     page = page_of(window)
     priya = person(window.session.program, "Priya Raman")
     assert ("benefit-level", "Priya Raman") in rules_of(page)
@@ -239,10 +243,12 @@ def test_a_personal_benefit_for_the_leader_who_lacks_one(window, db_path, open_w
     text = find(page, "Benefit text", QPlainTextEdit)
     assert window.focusWidget() is text
     # an empty text is not a benefit written: the finding stays until it is
+    settle(window.session)
     assert ("benefit-level", "Priya Raman") in rules_of(page)
     assert cell(page.leaders, priya.id, "personal_benefit").data() == "Missing"
     type_text(text, f"A deputy for {NON_ASCII}")
     text.focusLost.emit()
+    settle(window.session)
     assert ("benefit-level", "Priya Raman") not in rules_of(page)
     assert cell(page.leaders, priya.id, "personal_benefit").data() == "Written"
     assert page.lacking.text() == "Every leader has a personal benefit written."
@@ -259,7 +265,7 @@ def test_a_personal_benefit_for_the_leader_who_lacks_one(window, db_path, open_w
     assert ("benefit-level", "Priya Raman") not in rules_of(page)
 
 
-def test_benefit_level_and_stakeholder_are_chosen_from_combos(window, db_path):
+def test_benefit_level_and_stakeholder_are_chosen_from_combos(window, db_path, settle):
     page = page_of(window)
     view = page.benefits.view
     benefit = window.session.items("benefits")[2]  # staff
@@ -278,10 +284,11 @@ def test_benefit_level_and_stakeholder_are_chosen_from_combos(window, db_path):
     saved = {b.id: b for b in stored(db_path).benefits}[benefit.id]
     assert (saved.level, saved.stakeholder) == ("personal", "Tom Becker")
     # no staff benefit is left: the finding says so
+    settle(window.session)
     assert ("benefit-level", "staff") in rules_of(page)
 
 
-def test_the_adviser_review_is_saved_and_its_finding_follows(window, db_path, open_window):
+def test_the_adviser_review_is_saved_and_its_finding_follows(window, db_path, open_window, settle):
     page = page_of(window)
     assert ("adviser-unconfirmed", "Grace Osei") in rules_of(page)
     panel = page.findings_panel
@@ -291,6 +298,7 @@ def test_the_adviser_review_is_saved_and_its_finding_follows(window, db_path, op
     assert window.focusWidget() is confirmed
     QTest.keyClick(confirmed, Qt.Key.Key_Space)
     assert stored(db_path).adviser_review.confirmed is True
+    settle(window.session)
     assert ("adviser-unconfirmed", "Grace Osei") not in rules_of(page)
     adviser = find(page, "Adviser", QLineEdit)
     replace_text(adviser, NON_ASCII)
@@ -307,17 +315,19 @@ def test_the_adviser_review_is_saved_and_its_finding_follows(window, db_path, op
     assert find(page, "Confirmed", QCheckBox).isChecked()
 
 
-def test_a_program_without_a_review_gets_one_when_a_field_is_filled(window, db_path):
+def test_a_program_without_a_review_gets_one_when_a_field_is_filled(window, db_path, settle):
     session = window.session
     for path in ("adviser", "date", "confirmed", "notes"):
         session.edit_field(f"adviser_review.{path}", None)
     page = page_of(window)
+    settle(session)
     assert not any(rule == "adviser-unconfirmed" for rule, _ in rules_of(page))
     date = find(page, "Review date", NullableDateEdit)
     date.set_value(dt.date(2027, 2, 2))
     date.editingFinished.emit()
     review = stored(db_path).adviser_review
     assert review is not None and review.date == dt.date(2027, 2, 2)
+    settle(session)
     assert any(rule == "adviser-unconfirmed" for rule, _ in rules_of(page))
     window.undo_action.trigger()
     assert stored(db_path).adviser_review.date is None
@@ -343,7 +353,7 @@ def test_findings_about_other_stakeholders_are_left_to_the_buy_in_page(window):
     assert window.pages_stack.currentWidget() is window.pages[m.Step.BUY_IN]
 
 
-def test_hostile_text_is_shown_literally(window):
+def test_hostile_text_is_shown_literally(window, settle):
     session = window.session
     page = page_of(window)
     priya = person(session.program, "Priya Raman")
@@ -351,6 +361,7 @@ def test_hostile_text_is_shown_literally(window):
     benefit = session.items("benefits")[0]
     assert session.edit_item("benefits", benefit.id, "text", HOSTILE[1])
     session.edit_field("adviser_review.adviser", HOSTILE[2])
+    settle(session)
     assert cell(page.leaders, priya.id, "name").data() == HOSTILE[0]
     assert page.lacking.text() == f"Still without a personal benefit: {HOSTILE[0]}."
     assert page.lacking.textFormat() == Qt.TextFormat.PlainText

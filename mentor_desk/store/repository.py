@@ -455,6 +455,24 @@ class Snapshot:
     rows: dict[str, list[dict[str, Any]]]
     cleared: list[tuple[str, str, Any, Any]]  # (table, column, row id, old value)
 
+    def removed_items(self) -> dict[str, set[int]]:
+        """The ids of the items the delete removed, by collection (cascades included)."""
+        out: dict[str, set[int]] = {}
+        for name, coll in COLLECTIONS.items():
+            rows = self.rows.get(coll.table)
+            if rows:
+                out[name] = {row["id"] for row in rows}
+        return out
+
+    def cleared_fields(self) -> list[tuple[str, int, str]]:
+        """(collection, item id, field) of each reference the delete set to none."""
+        out = []
+        for table, column, row_id, _old in self.cleared:
+            for name, coll in COLLECTIONS.items():
+                if coll.table == table:
+                    out.extend((name, row_id, c.field) for c in coll.columns if c.sql == column)
+        return out
+
 
 class Repository:
     """Reads and writes programs over one open connection (or sqlite-utils ``Database``).
@@ -961,6 +979,68 @@ class Repository:
             else:
                 values[col.field] = _from_db(col.kind, value)
         return coll.cls(id=item_id, **values)
+
+    def program_field(self, program_id: int, path: str) -> Any:
+        """One program-level field as stored (what loading the program would give)."""
+        col = PROGRAM_FIELDS[path]
+        row = self.conn.execute(
+            f"SELECT {_q(col.sql)} FROM programs WHERE id = ?", [program_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"program {program_id} no longer exists")
+        return _from_db(col.kind, row[0])
+
+    def item_field(self, collection: str, item_id: int, field_name: str) -> Any:
+        """One field of one item as stored (by name for references)."""
+        coll = COLLECTIONS[collection]
+        col = coll.column(field_name)
+        row = self.conn.execute(
+            f"SELECT {_q(col.sql)} FROM {coll.table} WHERE id = ?", [item_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"that {collection} item no longer exists")
+        if col.kind == REF:
+            return self._ref_name(col.ref, row[0])  # type: ignore[arg-type]
+        return _from_db(col.kind, row[0])
+
+    def load_item(self, collection: str, item_id: int) -> Any:
+        """One stored item as loading its program gives it: its skills, attendees,
+        evaluations or metric included."""
+        item = self.get_item(collection, item_id)
+        if collection == "participants":
+            item.skills = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT skill FROM participant_skills WHERE participant_id = ? "
+                    "ORDER BY position",
+                    [item_id],
+                )
+            ]
+        elif collection == "pitch_meetings":
+            item.attendees = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT s.name FROM pitch_attendees a "
+                    "JOIN stakeholders s ON s.id = a.stakeholder_id "
+                    "WHERE a.meeting_id = ? ORDER BY a.position",
+                    [item_id],
+                )
+            ]
+        elif collection == "development_goals":
+            item.evaluations = [
+                self.get_item("evaluations", r[0])
+                for r in self.conn.execute(
+                    "SELECT id FROM evaluations WHERE development_goal_id = ? "
+                    "ORDER BY position, id",
+                    [item_id],
+                )
+            ]
+        elif collection == "goals":
+            row = self.conn.execute(
+                "SELECT id FROM metrics WHERE goal_id = ? ORDER BY id DESC", [item_id]
+            ).fetchone()
+            item.metric = None if row is None else self.get_item("metrics", row[0])
+        return item
 
     def program_of(self, collection: str, item_id: int) -> int:
         coll = COLLECTIONS[collection]

@@ -394,9 +394,26 @@ class StepFindingsModel(QAbstractTableModel):
         self.session = session
         session.findingsChanged.connect(self.refresh)
 
+    # (the findings counted, their counts per step): the header sizes its columns
+    # to their contents by asking every cell, even while the dashboard is hidden
+    _counted: tuple[Any, dict[m.Step, tuple[bool, int, int]]] = (None, {})
+
     def refresh(self) -> None:
         if list(m.Step):
             self.dataChanged.emit(self.index(0, 0), self.index(len(m.Step) - 1, 3))
+
+    def _counts(self, step: m.Step) -> tuple[bool, int, int]:
+        """Whether the step is done, its errors and its warnings (counted once per run)."""
+        findings = self.session.findings
+        if self._counted[0] is not findings:
+            counts = {}
+            for each in m.Step:
+                of_step = self.session.findings_for(each)
+                errors = sum(1 for f in of_step if f.severity is Severity.ERROR)
+                done = step_status(of_step)[each].value == "done"
+                counts[each] = (done, errors, len(of_step) - errors)
+            self._counted = (findings, counts)
+        return self._counted[1][step]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(m.Step)
@@ -421,9 +438,7 @@ class StepFindingsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         step = list(m.Step)[index.row()]
-        findings = self.session.findings_for(step)
-        errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-        warnings = len(findings) - errors
+        done, errors, warnings = self._counts(step)
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -431,7 +446,7 @@ class StepFindingsModel(QAbstractTableModel):
             if column == 1:
                 if self.session.program is None:
                     return ""
-                return "Done" if step_status(findings)[step].value == "done" else "Open"
+                return "Done" if done else "Open"
             return str(errors if column == 2 else warnings)
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and self.session.program:
             if errors:
@@ -506,7 +521,44 @@ class Dashboard(QWidget):
         session.findingsChanged.connect(self.refresh)  # after every change and reload
         self.refresh()
 
+    # Redrawing reads the whole program (every pair, every measurement): it is done
+    # once the event loop turns, several requests drawing once, and only while the
+    # dashboard is shown; hidden, it is redrawn when it is next shown.
+    _stale = False  # a redraw is owed to the next show
+    _redraw_timer = 0  # the id of the zero-delay timer of a redraw due, or 0
+
     def refresh(self, *_args: Any) -> None:
+        """Bring the dashboard up to date with the session (soon if shown, else when shown)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        if not self._redraw_timer:
+            self._redraw_timer = self.startTimer(0)
+
+    @property
+    def redraw_pending(self) -> bool:
+        """True while a redraw asked for has not been done (hidden, or the timer not run)."""
+        return self._stale or bool(self._redraw_timer)
+
+    def timerEvent(self, event: Any) -> None:
+        if self._redraw_timer and event.timerId() == self._redraw_timer:
+            self.killTimer(self._redraw_timer)
+            self._redraw_timer = 0
+            self.redraw()
+        else:
+            super().timerEvent(event)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:  # before the first paint: never shows an outdated program
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Draw everything from the session now."""
+        self._stale = False
+        if self._redraw_timer:
+            self.killTimer(self._redraw_timer)
+            self._redraw_timer = 0
         program = self.session.program
         today = self.session.today()
         self.subtitle.setText(

@@ -29,7 +29,8 @@ accessible name equal to the label without "&". A refused value (too long, a
 duplicate name, empty where required) is not stored and not cut: the message
 appears in plain text next to the field and the typed text stays. Escape in
 a line edit puts back the stored value. Fields follow the session (Undo,
-Redo, another program) without taking focus and without moving the cursor of
+Redo, another program; of the changes, those of their collection and of the
+one a reference names) without taking focus and without moving the cursor of
 the field being typed in; text still being typed is committed when the
 session asks (``session.flush()``: before Undo, a switch, the window closing).
 """
@@ -495,7 +496,19 @@ class FieldBinding(QObject):
             return  # the user's typing (or a refused text beside its message) stays
         self._show_value(self.stored_value())
 
-    def _on_changed(self, _change: Any) -> None:
+    def _on_changed(self, change: Any) -> None:
+        """Show a change (Undo, Redo, an edit elsewhere) if it concerns this field."""
+        touched = self.session.touched(change)
+        if touched is None or (self.info.ref is not None and self.info.ref in touched):
+            self.refresh()  # reloaded, or the names to choose from may have changed
+            return
+        if self.collection not in touched:
+            return
+        if change.field is not None and change.collection == self.collection:
+            # one field of one item (of the program) changed in place: is it this one?
+            mine = self.collection == "program" or change.item_id == self.item_id
+            if not mine or change.field != self.field:
+                return
         self.refresh()
 
     def _on_program_changed(self) -> None:

@@ -16,9 +16,12 @@ How a page uses it::
     table = CollectionTable(session, model, "Stakeholders")   # see collection_table.py
 
 The model reads the items of ``session.program`` (no query per cell), keeps
-them in the stored order and follows every session change: an edit of a
-field emits ``dataChanged``, an item added or removed (also by Undo) inserts
-or removes just that row, so selections and scroll positions stay put.
+them in the stored order and follows the session changes that concern it
+(``session.affects``): an edit of one item's field redraws that row, an item
+added or removed (also by Undo) inserts or removes just that row, so
+selections and scroll positions stay put. A model whose rows come from
+``items_of`` or that has computed columns names with ``depends`` the other
+collections it reads (without ``depends`` it follows every change).
 ``setData`` calls ``session.edit_item`` (undo-able); a refused value is
 shown through ``dialogs.show_error`` once the editor has closed.
 
@@ -161,6 +164,9 @@ class CollectionTableModel(QAbstractTableModel):
         columns: the Column specs.
         items_of: gives the rows from the session (default: every item of the
             collection; e.g. the evaluations of one development goal).
+        depends: the other collections ("program" for the program-level fields)
+            that ``items_of`` or the computed columns read; None (the default
+            when there are any) follows every change.
     """
 
     def __init__(
@@ -171,12 +177,19 @@ class CollectionTableModel(QAbstractTableModel):
         parent: QObject | None = None,
         *,
         items_of: Callable[[ProgramSession], list[Any]] | None = None,
+        depends: Sequence[str] | None = None,
     ):
         super().__init__(parent)
         self.session = session
         self.collection = collection
         self.items_of = items_of or (lambda s: s.items(collection))
         self.columns = list(columns)
+        computed = items_of is not None or any(c.value is not None for c in self.columns)
+        # Only the edited row changes when nothing is computed from other items.
+        self._rows_independent = not computed
+        self._depends: frozenset[str] | None = (
+            None if depends is None and computed else frozenset({collection, *(depends or ())})
+        )
         self.infos: list[FieldInfo | None] = []
         for col in self.columns:
             info = None
@@ -244,9 +257,20 @@ class CollectionTableModel(QAbstractTableModel):
         self._display = {}
         self.endResetModel()
 
-    def sync(self, *_args: Any) -> None:
-        """Take the reloaded items; insert or remove only the rows that changed."""
-        new = self._ordered(self.items_of(self.session))
+    def sync(self, change: Any = None) -> None:
+        """Follow a change of the session: redraw, insert or remove only the rows it concerns."""
+        session = self.session
+        if change is not None:
+            if self._depends is not None and not session.affects(change, *self._depends):
+                return
+            if self._one_row(change):
+                row = self.row_of(change.item_id)
+                if row is not None:
+                    for column in range(self._ncolumns):
+                        self._display.pop((row, column), None)
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, self._ncolumns - 1))
+                return
+        new = self._ordered(self.items_of(session))
         self._display = {}
         old_ids = [it.id for it in self._items]
         new_ids = [it.id for it in new]
@@ -276,6 +300,15 @@ class CollectionTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._items = new
         self.endResetModel()
+
+    def _one_row(self, change: Any) -> bool:
+        """Whether ``change`` is an edit of one field of one of these items, changed in place."""
+        if not self._rows_independent or change.field is None:
+            return False
+        if change.collection != self.collection or self.session.touched(change) is None:
+            return False
+        column, _order = self._sort  # a sorted column edited may move the row
+        return column < 0 or column >= self._ncolumns or self.columns[column].field != change.field
 
     def _refresh_all(self) -> None:
         if self._items:

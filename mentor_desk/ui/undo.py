@@ -6,7 +6,9 @@ operations) apply the change first, and only when the service accepted it
 push a command whose first ``redo()`` does nothing. Later ``undo()`` /
 ``redo()`` call the services again with the old value or the ``Snapshot``
 taken by the delete, so a command never holds a widget and keeps working
-after the page that made it was rebuilt.
+after the page that made it was rebuilt. A step that deletes hands the
+delete's snapshot to ``session.after_command`` (``removed``), which takes out
+of the loaded program what the delete took along.
 
 A ``KnownError`` during a later undo or redo (the old name is taken by now,
 the disk is full) is shown to the user; the command is then marked obsolete so
@@ -38,6 +40,7 @@ class SessionCommand(QUndoCommand):
         self.session = session
         self.program_id = program_id
         self._first = True
+        self.removed: Snapshot | None = None  # what the step being taken deleted, if it deletes
 
     def redo(self) -> None:
         if self._first:  # applied by the session before the push
@@ -49,13 +52,14 @@ class SessionCommand(QUndoCommand):
         self._run(self.revert)
 
     def _run(self, step: Any) -> None:
+        self.removed = None
         try:
             change = step()
         except KnownError as exc:
             self.setObsolete(True)
             self.session.report_error(str(exc))
             return
-        self.session.after_command(self.program_id, change)
+        self.session.after_command(self.program_id, change, removed=self.removed)
 
     def apply(self) -> Change | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -165,6 +169,7 @@ class AddItemCommand(SessionCommand):
         change, self.snapshot = services.remove_item(
             self.session.pf, collection=self.collection, item_id=self.item_id
         )
+        self.removed = self.snapshot
         return change
 
 
@@ -181,6 +186,7 @@ class RemoveItemCommand(SessionCommand):
         change, self.snapshot = services.remove_item(
             self.session.pf, collection=self.collection, item_id=self.item_id
         )
+        self.removed = self.snapshot
         return change
 
     def revert(self) -> Change:

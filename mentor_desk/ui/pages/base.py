@@ -28,8 +28,10 @@ file themselves: every input goes through the session (``forms``,
 ``table_models``). ``refresh()`` is called once after ``build()`` and on
 ``session.programChanged`` (another program shown) for anything a page draws
 by hand; what is computed from the program (a checklist, totals) should also
-follow ``session.findingsChanged``, which fires after every change, Undo and
-Redo included.
+follow ``session.findingsChanged``, which fires once the event loop turns
+after a change (Undo and Redo included; once for a burst of changes), or
+``session.changed`` with ``session.affects(change, ...)`` for what must
+follow at once and is cheap.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ class BusinessCasePage(StepPage):
         )
         self.goals = self.add_table(
             goals,
-            CollectionTableModel(s, "goals", GOAL_COLUMNS),
+            CollectionTableModel(s, "goals", GOAL_COLUMNS, depends=("metrics",)),
             "&Goals",
             detail_fields=[
                 ("objective", "Ob&jective"),
@@ -153,9 +153,11 @@ class BusinessCasePage(StepPage):
         self._show_metric(self.goals.current_item_id())
         self._show_totals()
 
-    def _on_changed(self, _change: Any) -> None:
-        self._show_metric(self.goals.current_item_id())
-        self._show_totals()
+    def _on_changed(self, change: Any) -> None:
+        if self.session.affects(change, "goals", "metrics"):
+            self._show_metric(self.goals.current_item_id())
+        if self.session.affects(change, "costs", "goals", "program"):  # goal values, currency
+            self._show_totals()
 
     def _show_totals(self) -> None:
         program = self.session.program

@@ -44,17 +44,19 @@ ROOM_LINES = 12  # the line under the stakeholders names at most this many peopl
 
 
 class RoomIndex:
-    """Who must be in the room, by stakeholder id, computed once per loaded program."""
+    """Who must be in the room, by stakeholder id, computed once per state of the program."""
 
     def __init__(self, session: ProgramSession):
         self.session = session
         self._program: m.Program | None = None
+        self._revision = -1
         self._reasons: dict[int | None, str] = {}
 
     def reasons(self) -> dict[int | None, str]:
         program = self.session.program
-        if program is not self._program:
-            self._program = program
+        revision = self.session.revision  # the program changes in place: by revision too
+        if program is not self._program or revision != self._revision:
+            self._program, self._revision = program, revision
             self._reasons = (
                 {} if program is None else {s.id: why for s, why in rules.room_reasons(program)}
             )
@@ -192,7 +194,11 @@ class AttendeesModel(QAbstractListModel):
     def meeting(self) -> m.PitchMeeting | None:
         return self.session.item("pitch_meetings", self.meeting_id)
 
-    def sync(self, *_args: Any) -> None:
+    def sync(self, change: Any = None) -> None:
+        if change is not None and not self.session.affects(
+            change, "stakeholders", "pitch_meetings"
+        ):
+            return
         new = list(self.session.items("stakeholders"))
         if [s.id for s in new] == [s.id for s in self._people]:
             self._people = new
@@ -268,7 +274,9 @@ class BuyInPage(StepPage):
         )
         self.stakeholders = self.add_table(
             people,
-            CollectionTableModel(s, "stakeholders", stakeholder_columns(self.room)),
+            CollectionTableModel(
+                s, "stakeholders", stakeholder_columns(self.room), depends=("program",)
+            ),  # who must be in the room follows the focus
             "&Stakeholders",
             new_item=new_stakeholder,
             detail_fields=[

@@ -242,8 +242,10 @@ class DesignPage(StepPage):
             if table.current_item_id() is None and items:
                 table.select_item(items[0].id, focus=False)  # its long texts show at once
 
-    def _on_changed(self, _change: Any) -> None:
-        self.refresh()
+    def _on_changed(self, change: Any) -> None:
+        tables = ("roles", "procedures", "competencies", "communications")
+        if self.session.affects(change, "program", *tables):  # the dates; a first row to select
+            self.refresh()
 
     # ----- going to a finding ----------------------------------------------------
 

@@ -274,7 +274,7 @@ class LaunchPage(StepPage):
         )
         self.pairs = self.add_table(
             layout,
-            CollectionTableModel(s, "pairs", pair_columns),
+            CollectionTableModel(s, "pairs", pair_columns, depends=()),  # health: of the pair
             "Pai&rs",
             new_item=new_pair,
             visible_rows=8,
@@ -307,7 +307,11 @@ class LaunchPage(StepPage):
             visible_rows=4,
         )
         self.evaluation_model = CollectionTableModel(
-            s, "evaluations", EVALUATION_COLUMNS, items_of=self._evaluations_of_goal
+            s,
+            "evaluations",
+            EVALUATION_COLUMNS,
+            items_of=self._evaluations_of_goal,
+            depends=("development_goals",),
         )
         self.evaluations = self.add_table(
             right,
@@ -415,24 +419,39 @@ class LaunchPage(StepPage):
         self._show_evaluations(self.goals.current_item_id())
         self._update_labels()
 
-    def _on_changed(self, _change: Any) -> None:
-        self._update_labels()
+    def _on_changed(self, change: Any) -> None:
+        s = self.session
+        if s.touched(change) is None:  # reloaded (the program may be gone): everything
+            self._update_labels()
+            return
+        if s.affects(change, *(collection for _label, collection in self._tab_labels.values())):
+            self._update_counts()
+        if s.affects(change, "pairs"):
+            self._update_pair_summary()
+        if s.affects(change, "surveys", "program"):  # the launch date counts without surveys
+            self._update_survey_due()
 
     def _update_labels(self) -> None:
+        self._update_counts()
+        has_program = self.session.program is not None
+        for button in (self.import_button, self.propose_button):
+            button.setEnabled(has_program)
+        self._update_pair_summary()
+        self._update_survey_due()
+
+    def _update_counts(self) -> None:
         s = self.session
         for i, (key, (label, collection)) in enumerate(self._tab_labels.items()):
             count = len(s.items(collection))
             assert self.tabs.widget(i) is self.tab_pages[key]
             self.tabs.setTabText(i, f"{label} ({count:,})" if s.program is not None else label)
-        program = s.program
-        has_program = program is not None
-        for button in (self.import_button, self.propose_button):
-            button.setEnabled(has_program)
+
+    def _update_pair_summary(self) -> None:
+        program = self.session.program
         if program is None:
             self.pair_summary.setText("")
-            self.survey_due.setText("")
             return
-        today = s.today()
+        today = self.session.today()
         health: dict[str, int] = {}
         for pair in program.pairs:
             state = analysis.pair_health(pair, today)
@@ -448,7 +467,12 @@ class LaunchPage(StepPage):
                 "is stalled."
             )
         )
-        self.survey_due.setText(survey_due_text(program, today))
+
+    def _update_survey_due(self) -> None:
+        program = self.session.program
+        self.survey_due.setText(
+            "" if program is None else survey_due_text(program, self.session.today())
+        )
 
     # ----- evaluations of the selected goal ----------------------------------------
 

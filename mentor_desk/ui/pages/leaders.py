@@ -90,7 +90,13 @@ class LeadersPage(StepPage):
         )
         self.leaders = self.add_table(
             leaders,
-            CollectionTableModel(s, "stakeholders", self._leader_columns(), items_of=leaders_of),
+            CollectionTableModel(
+                s,
+                "stakeholders",
+                self._leader_columns(),
+                items_of=leaders_of,
+                depends=("benefits",),  # the personal benefit column
+            ),
             "&Leaders",
             new_item=new_leader,
             add_text="Add leader",
