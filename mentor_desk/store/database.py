@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 APPLICATION_ID = schema.APPLICATION_ID
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_DIR_SUFFIX = ".backups"
+PAGE_CACHE_KIB = 256
 BACKUP_EVERY = dt.timedelta(days=1)
 
 
@@ -135,7 +136,7 @@ def inspect_file(path: Path) -> FileState:
             )
         # The check reads every page once: a small page cache is enough (and keeps
         # the whole file out of memory at start-up).
-        conn.execute("PRAGMA cache_size = -256")
+        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         check = conn.execute("PRAGMA quick_check").fetchall()
         if check != [("ok",)]:
             raise DatabaseFileError(f"{path} is damaged ({check[0][0]})")
@@ -594,6 +595,11 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
+    # Once loaded, the program lives in memory as objects; SQLite's default page cache
+    # (2 MiB) would only keep a second copy of the pages read to load it. 256 KiB holds
+    # the b-tree pages a write walks. Measured at 8,000 participants: import and load
+    # take the same time; start-up peaks 1.3 MB lower at 2,000.
+    conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     # What sqlite-utils' Database sets on the connection it wraps; set here too, so
     # the connection behaves the same before and after sqlite-utils is first used.
     conn.execute("PRAGMA recursive_triggers = ON")
