@@ -74,3 +74,19 @@ def settle(qtbot):
         assert not session.findings_pending
 
     return wait
+
+
+@pytest.fixture
+def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog nobody expected fails the test instead of hanging it.
+
+    Every function of ``mentor_desk.ui.dialogs`` that shows one raises; a test
+    that expects a dialog replaces that function again with its own answer.
+    """
+    from mentor_desk.ui import dialogs
+
+    def unexpected(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"unexpected dialog: {args[1:]!r}")
+
+    for name in dialogs.MODAL_FUNCTIONS:
+        monkeypatch.setattr(dialogs, name, unexpected)

@@ -24,33 +24,11 @@ from mentor_desk.ui import dialogs, export
 from mentor_desk.ui.backups_dialog import BackupsDialog, BackupsModel
 from mentor_desk.ui.opening import OPEN_READONLY, RESTORE
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 START_CHOICES = ["Open another file…", "Quit"]
 REAL_CHOOSE_BACKUP = dialogs.choose_backup  # the real dialog, driven through exec_dialog
 
 
-@pytest.fixture(autouse=True)
-def _no_unexpected_dialogs(monkeypatch):
-    """A modal dialog nobody expected fails the test instead of hanging it."""
-
-    def unexpected(*args, **kwargs):
-        raise AssertionError(f"unexpected dialog: {args[1:]!r}")
-
-    for name in (
-        "show_error",
-        "show_info",
-        "ask_yes_no",
-        "ask_choice",
-        "ask_text",
-        "ask_item",
-        "open_file_name",
-        "save_file_name",
-        "exec_dialog",
-        "show_crash",
-        "choose_backup",
-    ):
-        monkeypatch.setattr(dialogs, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_dialogs")
 
 
 @pytest.fixture

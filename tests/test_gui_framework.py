@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -18,32 +20,10 @@ from mentor_desk.ui.forms import Form
 from mentor_desk.ui.session import ProgramSession
 from mentor_desk.ui.table_models import ROW_ID_ROLE, CollectionTableModel, Column
 
-# The offscreen platform warns about every top-level window it shows; nothing else is ignored.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 HOSTILE = ["<b>bold</b>", "<img src=x>", "&amp;"]
 
 
-@pytest.fixture(autouse=True)
-def _no_unexpected_dialogs(monkeypatch):
-    """A modal dialog nobody expected fails the test instead of hanging it."""
-
-    def unexpected(*args, **kwargs):
-        raise AssertionError(f"unexpected dialog: {args[1:]!r}")
-
-    for name in (
-        "show_error",
-        "show_info",
-        "ask_yes_no",
-        "ask_choice",
-        "ask_text",
-        "ask_item",
-        "open_file_name",
-        "save_file_name",
-        "exec_dialog",
-        "show_crash",
-    ):
-        monkeypatch.setattr(dialogs, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_dialogs")
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -437,3 +417,13 @@ def test_sorting_keeps_items_and_selection(qtbot, qtmodeltester, session, progra
     assert model.item_at(0).id == new_id
     table.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     assert [model.item_at(r).id for r in range(model.rowCount())] == [*stored_order, new_id]
+
+
+def test_every_dialog_function_is_listed_for_tests_to_replace():
+    source = ast.parse(Path(dialogs.__file__).read_text("utf-8"))
+    public = {
+        node.name
+        for node in source.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    }
+    assert public - {"sentence"} == set(dialogs.MODAL_FUNCTIONS)

@@ -24,32 +24,11 @@ from mentor_desk.ui.findings_panel import FindingsModel
 from mentor_desk.ui.main_window import NavigatorModel
 from mentor_desk.ui.program_list import ProgramListModel
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 HOSTILE = ["<b>bold</b>", "<img src=x>", "&amp;"]
 NON_ASCII = "Zoë Ἀθηνᾶ Жанна 王芳 زينب"
 
 
-@pytest.fixture(autouse=True)
-def _no_unexpected_dialogs(monkeypatch):
-    """A modal dialog nobody expected fails the test instead of hanging it."""
-
-    def unexpected(*args, **kwargs):
-        raise AssertionError(f"unexpected dialog: {args[1:]!r}")
-
-    for name in (
-        "show_error",
-        "show_info",
-        "ask_yes_no",
-        "ask_choice",
-        "ask_text",
-        "ask_item",
-        "open_file_name",
-        "save_file_name",
-        "exec_dialog",
-        "show_crash",
-    ):
-        monkeypatch.setattr(dialogs, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_dialogs")
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -28,22 +28,12 @@ from mentor_desk.ui.forms import NullableDateEdit
 from mentor_desk.ui.matching_view import MatchingView
 from mentor_desk.ui.pages.launch import LaunchPage, split_skills, survey_due_text
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 HOSTILE = ["<b>bold</b>", "<img src=x>", "&amp;"]
 NON_ASCII = "Zoë Ἀθηνᾶ Жанна 王芳 زينب"
 TODAY = dt.date(2027, 7, 15)
 
 
-@pytest.fixture(autouse=True)
-def _no_unexpected_dialogs(monkeypatch):
-    """A modal dialog nobody expected fails the test instead of hanging it."""
-
-    def unexpected(*args, **kwargs):
-        raise AssertionError(f"unexpected dialog: {args[1:]!r}")
-
-    for name in ("show_error", "show_info", "ask_yes_no", "ask_text", "exec_dialog"):
-        monkeypatch.setattr(dialogs, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_dialogs")
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -22,36 +22,14 @@ from PySide6.QtWidgets import (
 from mentor_desk import app, services
 from mentor_desk.domain import model as m
 from mentor_desk.domain.findings import Target
-from mentor_desk.ui import dialogs
 from mentor_desk.ui.forms import NullableDateEdit
 from mentor_desk.ui.pages.leaders import LeadersPage
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 HOSTILE = ["<b>bold</b>", "<img src=x>", "&amp;"]
 NON_ASCII = "Zoë Ἀθηνᾶ Жанна 王芳 زينب"
 
 
-@pytest.fixture(autouse=True)
-def _no_unexpected_dialogs(monkeypatch):
-    """A modal dialog nobody expected fails the test instead of hanging it."""
-
-    def unexpected(*args, **kwargs):
-        raise AssertionError(f"unexpected dialog: {args[1:]!r}")
-
-    for name in (
-        "show_error",
-        "show_info",
-        "ask_yes_no",
-        "ask_choice",
-        "ask_text",
-        "ask_item",
-        "open_file_name",
-        "save_file_name",
-        "exec_dialog",
-        "show_crash",
-    ):
-        monkeypatch.setattr(dialogs, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_dialogs")
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -21,9 +21,6 @@ from mentor_desk.ui.dashboard import Dashboard
 from mentor_desk.ui.session import ITEMS_OF, ProgramSession
 from mentor_desk.ui.table_models import CollectionTableModel, Column
 
-# The offscreen platform warns about every top-level window it shows; nothing else is ignored.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 TODAY = dt.date(2027, 3, 1)
 LOAD = services.load_program  # the file's program, for comparing (not counted as a reload)
 

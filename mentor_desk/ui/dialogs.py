@@ -43,6 +43,21 @@ if TYPE_CHECKING:
 
 APP_TITLE = "Mentor Desk"
 
+# Every function here that shows a modal dialog (tests replace them all at once).
+MODAL_FUNCTIONS = (
+    "show_error",
+    "show_info",
+    "ask_yes_no",
+    "ask_choice",
+    "ask_text",
+    "ask_item",
+    "open_file_name",
+    "save_file_name",
+    "exec_dialog",
+    "choose_backup",
+    "show_crash",
+)
+
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
     box = QMessageBox(parent)
