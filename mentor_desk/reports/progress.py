@@ -455,7 +455,6 @@ def _goals_table(
     goals: list[m.DevelopmentGoal], summaries: list[_GoalSummary], doc: base.DocumentBuilder
 ) -> list[Flowable]:
     """One row per goal: its latest rating (and the first, when it differs), and by whom."""
-    st = doc.styles
     cols = [
         Column("Participant", 1.0),
         Column("Goal", 1.8),
@@ -481,24 +480,33 @@ def _goals_table(
                 base.day(s.latest.date) if s.latest else "—",
             ]
         )
+    return _goal_rows_table(cols, rows, goals, doc)
+
+
+def _goal_rows_table(
+    cols: list[Column],
+    rows: list[list[str]],
+    goals: list[m.DevelopmentGoal],
+    doc: base.DocumentBuilder,
+) -> list[Flowable]:
+    """A table of one row per development goal; a goal text too long is printed in full below."""
     overflow: list[tuple[str, str]] = []
     t = base.table(
         cols,
         rows,
         doc.width,
-        st,
+        doc.styles,
         clip_at=300,
         overflow=overflow,
         overflow_label=lambda r, c: f"{goals[r].participant}: goal",
     )
-    return [t, *base.overflow_section(overflow, st, "Goals in full")]
+    return [t, *base.overflow_section(overflow, doc.styles, "Goals in full")]
 
 
 def _fell_table(
     goals: list[m.DevelopmentGoal], summaries: list[_GoalSummary], doc: base.DocumentBuilder
 ) -> list[Flowable]:
     """One row per goal whose rating fell: first and latest rating, and whose they were."""
-    st = doc.styles
     cols = [
         Column("Participant", 1.05),
         Column("Goal", 2.3),
@@ -518,17 +526,7 @@ def _fell_table(
                 base.day(s.latest.date) if s.latest else "—",
             ]
         )
-    overflow: list[tuple[str, str]] = []
-    t = base.table(
-        cols,
-        rows,
-        doc.width,
-        st,
-        clip_at=300,
-        overflow=overflow,
-        overflow_label=lambda r, c: f"{goals[r].participant}: goal",
-    )
-    return [t, *base.overflow_section(overflow, st, "Goals in full")]
+    return _goal_rows_table(cols, rows, goals, doc)
 
 
 def _evaluation_figures(
