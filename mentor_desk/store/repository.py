@@ -873,12 +873,8 @@ class Repository:
     def update_program_field(self, program_id: int, path: str, value: Any) -> Any:
         """Set one program-level field (by dotted path); returns the old value."""
         col = PROGRAM_FIELDS[path]
-        old = self.conn.execute(
-            f"SELECT {_q(col.sql)} FROM programs WHERE id = ?", [program_id]
-        ).fetchone()
-        if old is None:
-            raise NotFoundError(f"program {program_id} no longer exists")
-        if path == "name" and value != old[0] and self.program_name_exists(value):
+        old = self.program_field(program_id, path)
+        if path == "name" and value != old and self.program_name_exists(value):
             raise ConflictError(f"a program named {value!r} already exists in this file")
         extra = ""
         if path.startswith("adviser_review."):
@@ -888,7 +884,7 @@ class Repository:
             [_to_db(col.kind, value), _now(), program_id],
             what=path,
         )
-        return _from_db(col.kind, old[0])
+        return old
 
     def update_item_field(self, collection: str, item_id: int, field_name: str, value: Any) -> Any:
         """Set one field of one stored item; returns the old value (by name for references)."""
