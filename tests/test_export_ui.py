@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import pdf_text
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
@@ -16,11 +16,6 @@ from mentor_desk import services
 from mentor_desk.ui import export
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True)
-    return " ".join(out.stdout.split())
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import damage_file, three_programs
 
 from mentor_desk import services
 from mentor_desk.cli import main
@@ -219,19 +220,6 @@ def names_in(path: Path) -> list[str]:
 def programs_in(path: Path) -> list[str]:
     with services.open_file(path, readonly=True) as pf:
         return sorted(p.name for p in services.list_programs(pf))
-
-
-def three_programs(db_path: Path, northwind_doc: dict) -> None:
-    with services.open_file(db_path) as pf:
-        for name in ("One", "Two", "Three"):
-            services.import_document(pf, document=northwind_doc, source="n", rename=name)
-
-
-def damage_file(path: Path) -> bytes:
-    data = bytearray(path.read_bytes())
-    data[4096 : 4096 * 3] = os.urandom(4096 * 2)
-    path.write_bytes(bytes(data))
-    return bytes(data)
 
 
 def test_a_backup_is_one_self_contained_file_that_passes_integrity_check(db_path, northwind_doc):

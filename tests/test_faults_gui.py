@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import damage_file, three_programs
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
@@ -66,20 +67,6 @@ def answer_choices(monkeypatch, *answers: int) -> list[tuple[str, list[str]]]:
 
     monkeypatch.setattr(dialogs, "ask_choice", ask)
     return asked
-
-
-def three_programs(db_path: Path, northwind_doc: dict) -> None:
-    """Programs One, Two, Three; the backups hold (One) and (One, Two)."""
-    with services.open_file(db_path) as pf:
-        for name in ("One", "Two", "Three"):
-            services.import_document(pf, document=northwind_doc, source="n", rename=name)
-
-
-def damage_file(path: Path) -> bytes:
-    data = bytearray(path.read_bytes())
-    data[4096 : 4096 * 3] = os.urandom(4096 * 2)
-    path.write_bytes(bytes(data))
-    return bytes(data)
 
 
 def names_in(path: Path) -> list[str]:

@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from helpers import pdf_text
 
 from mentor_desk import __version__, paths
 
@@ -247,16 +248,6 @@ class NewUser:
         _, err = process.communicate(timeout=30)
         assert running, f"the window ended by itself ({process.returncode}): {err}"
         return err
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return " ".join(out.split())
 
 
 def pdf_fonts(path: Path) -> dict[str, str]:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import pdf_fonts, pdf_pages, pdf_text
 
 from mentor_desk import cli, services
 from mentor_desk.domain import rules
@@ -41,27 +42,6 @@ ISSUES = "Shift coverage during sessions."
 
 
 # ----- helpers ----------------------------------------------------------------
-
-
-def pdf_text(path: Path) -> str:
-    """The PDF's text in drawing order, whitespace collapsed to single spaces."""
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return " ".join(out.split())
-
-
-def pdf_pages(path: Path) -> list[str]:
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return [" ".join(page.split()) for page in out.split("\f") if page.strip()]
 
 
 def body_text(path: Path) -> str:
@@ -101,17 +81,6 @@ def compact(text: str) -> str:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
-
-
-def fonts(path: Path) -> list[tuple[str, str]]:
-    """(font name, emb) of every font in the PDF, from ``pdffonts``."""
-    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
-    rows = []
-    for line in out.stdout.splitlines()[2:]:
-        parts = line.split()
-        # name type... encoding emb sub uni object ID: emb is the 5th from the end
-        rows.append((parts[0], parts[-5]))
-    return rows
 
 
 def words_outside_margins(path: Path, margin: float = 20 * 72 / 25.4) -> list[str]:
@@ -371,7 +340,7 @@ def test_fonts_are_embedded_and_paper_sizes(northwind_db: Path, tmp_path: Path) 
         for paper in ("a4", "letter"):
             out = tmp_path / f"{kind}-{paper}.pdf"
             assert export(northwind_db, kind, out, "--paper", paper) == 0
-            found = fonts(out)
+            found = pdf_fonts(out)
             assert found and all(emb == "yes" for _, emb in found), found
             box = PdfReader(out).pages[0].mediabox
             sizes[kind, paper] = sorted((round(float(box.width)), round(float(box.height))))
@@ -410,7 +379,7 @@ def test_hostile_long_word_and_text_print_whole(hostile_pdfs: dict[str, Path]) -
 
 def test_hostile_documents_embed_every_script_font(hostile_pdfs: dict[str, Path]) -> None:
     for path in hostile_pdfs.values():
-        found = fonts(path)
+        found = pdf_fonts(path)
         assert all(emb == "yes" for _, emb in found), found
         names = " ".join(name for name, _ in found)
         assert "DejaVuSans" in names and "NotoSansArabic" in names and "WenQuanYi" in names

@@ -1,0 +1,51 @@
+"""Helpers several test modules share: reading PDFs back, and program files to break."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from mentor_desk import services
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Each page's text (``pdftotext -raw``), whitespace collapsed to single spaces."""
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [" ".join(page.split()) for page in out.split("\f") if page.strip()]
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text in drawing order, whitespace collapsed to single spaces."""
+    return " ".join(pdf_pages(path))
+
+
+def pdf_fonts(path: Path) -> list[tuple[str, str]]:
+    """(font name, emb) of every font in the PDF, from ``pdffonts``."""
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    rows = []
+    for line in out.stdout.splitlines()[2:]:
+        parts = line.split()
+        # name type... encoding emb sub uni object ID: emb is the 5th from the end
+        rows.append((parts[0], parts[-5]))
+    return rows
+
+
+def three_programs(db_path: Path, northwind_doc: dict) -> None:
+    """Programs One, Two, Three; the backups hold (One) and (One, Two)."""
+    with services.open_file(db_path) as pf:
+        for name in ("One", "Two", "Three"):
+            services.import_document(pf, document=northwind_doc, source="n", rename=name)
+
+
+def damage_file(path: Path) -> bytes:
+    """Overwrite two pages after the first with noise; returns the damaged bytes."""
+    data = bytearray(path.read_bytes())
+    data[4096 : 4096 * 3] = os.urandom(4096 * 2)
+    path.write_bytes(bytes(data))
+    return bytes(data)
