@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -49,3 +50,21 @@ def damage_file(path: Path) -> bytes:
     data[4096 : 4096 * 3] = os.urandom(4096 * 2)
     path.write_bytes(bytes(data))
     return bytes(data)
+
+
+def names_in(path: Path) -> list[str]:
+    """The program names in a file or backup, read with plain sqlite3."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT name FROM programs ORDER BY name")]
+    finally:
+        conn.close()
+
+
+def integrity(path: Path) -> str:
+    """What ``PRAGMA integrity_check`` says of the file ("ok" when whole)."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import damage_file, three_programs
+from helpers import damage_file, integrity, names_in, three_programs
 
 from mentor_desk import services
 from mentor_desk.cli import main
@@ -41,14 +41,6 @@ def big_document(northwind_doc: dict, participants: int) -> dict:
             }
         )
     return doc
-
-
-def integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
 
 
 KILLED_IMPORTER = """
@@ -206,15 +198,6 @@ def test_backup_thinning_keeps_recent_and_spaced_copies(tmp_path):
     for back in range(7):
         assert (now - dt.timedelta(days=back)).date() in days
     assert min(database.backup_time(p) for p in kept) > now - dt.timedelta(days=367)
-
-
-def names_in(path: Path) -> list[str]:
-    """The program names in a file or backup, read with plain sqlite3."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [r[0] for r in conn.execute("SELECT name FROM programs ORDER BY name")]
-    finally:
-        conn.close()
 
 
 def programs_in(path: Path) -> list[str]:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import damage_file, three_programs
+from helpers import damage_file, integrity, names_in, three_programs
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
@@ -67,22 +67,6 @@ def answer_choices(monkeypatch, *answers: int) -> list[tuple[str, list[str]]]:
 
     monkeypatch.setattr(dialogs, "ask_choice", ask)
     return asked
-
-
-def names_in(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [r[0] for r in conn.execute("SELECT name FROM programs ORDER BY name")]
-    finally:
-        conn.close()
-
-
-def integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def find(parent: QWidget, name: str, kind: type = QWidget) -> QWidget:
