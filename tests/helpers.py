@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 from mentor_desk import services
@@ -68,3 +72,36 @@ def integrity(path: Path) -> str:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         conn.close()
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys
+    from mentor_desk import services
+    pf = services.open_file(sys.argv[1])
+    print("ready", flush=True)
+    sys.stdin.readline()
+    pf.close()
+    """
+)
+
+
+@contextlib.contextmanager
+def held_by_another_process(db_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process has ``db_path`` open for writing until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "ready"
+        yield holder
+    finally:
+        assert holder.stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # a test may have killed it
+            holder.stdin.write("\n")
+            holder.stdin.close()
+        holder.wait(timeout=10)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import damage_file, integrity, names_in, three_programs
+from helpers import damage_file, held_by_another_process, integrity, names_in, three_programs
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
@@ -357,29 +357,10 @@ def test_open_for_editing_once_the_file_is_writable(db_path, shown, errors):
     )
 
 
-HOLDER = textwrap.dedent(
-    """
-    import sys
-    from mentor_desk import services
-    pf = services.open_file(sys.argv[1])
-    print("ready", flush=True)
-    sys.stdin.readline()
-    pf.close()
-    """
-)
-
-
 def test_a_file_in_use_can_be_opened_read_only(db_path, shown, monkeypatch):
     with services.open_file(db_path) as pf:
         services.load_demo(pf)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held_by_another_process(db_path) as holder:
         asked = answer_choices(monkeypatch, 0)
         window = shown(app.open_start_window(str(db_path)))
         question, choices = asked[0]
@@ -389,10 +370,6 @@ def test_a_file_in_use_can_be_opened_read_only(db_path, shown, monkeypatch):
         notice = window.readonly_bar.label.text()
         assert f"another Mentor Desk has it open for writing (process {holder.pid}" in notice
         assert socket.gethostname() in notice
-    finally:
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        holder.wait(timeout=10)
     window.readonly_bar.retry_button.click()
     assert not window.pf.readonly
 

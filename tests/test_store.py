@@ -8,10 +8,10 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import held_by_another_process
 from sqlite_utils import Database
 
 from mentor_desk import services
@@ -158,27 +158,8 @@ def test_migration_from_first_version_takes_a_backup(tmp_path, northwind_doc):
     assert len(database.list_backups(path)) == 1
 
 
-HOLDER = textwrap.dedent(
-    """
-    import sys, time
-    from mentor_desk import services
-    pf = services.open_file(sys.argv[1])
-    print("ready", flush=True)
-    sys.stdin.readline()
-    pf.close()
-    """
-)
-
-
 def test_second_writer_is_told_who_holds_the_file(db_path, capsys, northwind_doc, tmp_path):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held_by_another_process(db_path) as holder:
         with pytest.raises(DatabaseInUseError) as info:
             services.open_file(db_path)
         message = str(info.value)
@@ -190,25 +171,15 @@ def test_second_writer_is_told_who_holds_the_file(db_path, capsys, northwind_doc
         assert "in use by another Mentor Desk" in capsys.readouterr().err
         # Reading is still possible while the other process writes.
         assert main(["--db", str(db_path), "list"]) == 0
-    finally:
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        holder.wait(timeout=10)
     # Once it has closed the file, writing works again.
     assert main(["--db", str(db_path), "import", str(doc)]) == 0
 
 
 def test_lock_released_when_holder_is_killed(db_path):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "ready"
-    holder.kill()
-    holder.wait(timeout=10)
-    services.open_file(db_path).close()
+    with held_by_another_process(db_path) as holder:
+        holder.kill()
+        holder.wait(timeout=10)
+        services.open_file(db_path).close()  # the lock died with its holder
 
 
 def test_foreign_keys_enforced(program_file, northwind):
